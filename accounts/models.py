@@ -1,0 +1,122 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Upper
+from phonenumber_field.modelfields import PhoneNumberField
+
+from accounts.validators import validate_contract_number, validate_inn, validate_kpp
+
+
+class Organization(models.Model):
+    """A customer as billing knows it: a company or a sole proprietor."""
+
+    name = models.CharField("наименование", max_length=255)
+    inn = models.CharField("ИНН", max_length=12, validators=[validate_inn], db_index=True)
+    kpp = models.CharField(
+        "КПП", max_length=9, blank=True, validators=[validate_kpp], help_text="Пусто у ИП."
+    )
+    legal_address = models.CharField("юридический адрес", max_length=500, blank=True)
+    postal_address = models.CharField("почтовый адрес", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "организация"
+        verbose_name_plural = "организации"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["inn", "kpp"], name="organization_inn_kpp_unique"),
+            models.CheckConstraint(
+                condition=models.Q(inn__regex=r"^([0-9]{10}|[0-9]{12})$"),
+                name="organization_inn_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (ИНН {self.inn})"
+
+
+class Contract(models.Model):
+    """A supply contract; the customer signs in by its number."""
+
+    class RegistrationMethod(models.TextChoices):
+        EMAIL = "email", "по электронной почте"
+        SMS = "sms", "по SMS"
+
+    number = models.CharField(
+        "номер договора", max_length=8, unique=True, validators=[validate_contract_number]
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="организация", on_delete=models.PROTECT, related_name="contracts"
+    )
+    signed_on = models.DateField("дата заключения договора")
+    service = models.CharField("услуга", max_length=255, default="Теплоснабжение и горячее водоснабжение")
+    registered_at = models.DateTimeField("зарегистрирован в кабинете", null=True, blank=True)
+    registration_method = models.CharField(
+        "способ подтверждения регистрации",
+        max_length=5,
+        choices=RegistrationMethod.choices,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "договор"
+        verbose_name_plural = "договоры"
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__regex=r"^[0-9]{5}-ЭС$"), name="contract_number_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_registered(self) -> bool:
+        return self.registered_at is not None
+
+
+class User(AbstractUser):
+    """A person who signs in: a customer (by contract number) or staff."""
+
+    contract = models.OneToOneField(
+        Contract,
+        verbose_name="договор",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user",
+    )
+    phone = PhoneNumberField("номер телефона", blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = "пользователь"
+        verbose_name_plural = "пользователи"
+        constraints = [
+            models.UniqueConstraint(Upper("username"), name="user_username_ci_unique"),
+        ]
+
+
+class ContactPerson(models.Model):
+    """The customer's contacts on the "Реквизиты и контакты" tab."""
+
+    class Position(models.TextChoices):
+        HEAD = "head", "Руководитель"
+        CHIEF_ENGINEER = "engineer", "Главный инженер"
+        CHIEF_ACCOUNTANT = "accountant", "Главный бухгалтер"
+
+    contract = models.ForeignKey(
+        Contract, verbose_name="договор", on_delete=models.CASCADE, related_name="contacts"
+    )
+    position = models.CharField("должность", max_length=16, choices=Position.choices)
+    full_name = models.CharField("ФИО", max_length=255, blank=True)
+    phone = PhoneNumberField("телефон", blank=True)
+    email = models.EmailField("email", blank=True)
+
+    class Meta:
+        verbose_name = "контактное лицо"
+        verbose_name_plural = "контактные лица"
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "position"], name="contact_person_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_position_display()}: {self.full_name}"

@@ -1,0 +1,84 @@
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from accounts.decorators import customer_required
+from accounts.forms import SignInForm
+from accounts.models import Contract
+from settlements.ledger import contract_balance
+
+REGISTRATION_SESSION_KEY = "registration_contract_id"
+
+
+@sensitive_post_parameters("secret")
+@never_cache
+@ratelimit(key="ip", rate=settings.RATE_LIMITS["sign_in_ip"], method="POST", block=True)
+@ratelimit(
+    key="accounts.ratelimits.contract_number_key",
+    rate=settings.RATE_LIMITS["sign_in_contract"],
+    method="POST",
+    block=True,
+)
+def login_view(request):
+    if request.user.is_authenticated and getattr(request.user, "contract", None):
+        return redirect("accounts:home")
+    form = SignInForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        user = form.user
+        contract = getattr(user, "unregistered_contract", None)
+        if contract is not None:
+            # The INN opens registration only, never the cabinet.
+            request.session.cycle_key()
+            request.session[REGISTRATION_SESSION_KEY] = contract.pk
+            return redirect("accounts:register")
+        login(request, user)
+        request.session.set_expiry(None if form.cleaned_data["remember"] else 0)
+        return redirect(_next_url(request) or "accounts:home")
+    return render(request, "accounts/login.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _next_url(request) -> str | None:
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("accounts:login")
+
+
+@customer_required
+def home(request):
+    contract = request.contract
+    return render(
+        request,
+        "accounts/home.html",
+        {"contract": contract, "balance": contract_balance(contract=contract), "tab": "home"},
+    )
+
+
+def register(request):
+    contract_id = request.session.get(REGISTRATION_SESSION_KEY)
+    if contract_id is None:
+        return redirect("accounts:login")
+    contract = get_object_or_404(Contract, pk=contract_id, registered_at__isnull=True)
+    return render(request, "accounts/register.html", {"contract": contract})
+
+
+@customer_required
+def requisites(request):
+    return render(request, "cabinet/coming_soon.html", {"tab": "requisites"})
+
+
+def password_reset(request):
+    return render(request, "appeals/coming_soon.html", {"title": "Восстановление пароля"})

@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def company(request):
+    return {"company": settings.COMPANY}

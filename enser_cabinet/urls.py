@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "АО «ЭнСер»: личный кабинет юридического лица"
+admin.site.site_title = "АО «ЭнСер»"
+admin.site.index_title = "Администрирование"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("", include("settlements.urls")),
+    path("readings/", include("meters.urls")),
+    path("appeals/", include("appeals.urls")),
+]
+
+handler400 = "enser_cabinet.views.bad_request"
+handler403 = "enser_cabinet.views.permission_denied"
+handler404 = "enser_cabinet.views.page_not_found"
+handler500 = "enser_cabinet.views.server_error"

@@ -1,0 +1,136 @@
+"""Fixtures every test folder shares: customers with contracts and their
+clients, a clean cache (rate-limit counters) for each test."""
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from accounts.models import Contract, Organization, User
+from settlements.models import Invoice, InvoiceLine, Payment
+
+PASSWORD = "Verno-2024!"
+_numbers = itertools.count(10000)
+
+# Valid INNs (checksums hold) for test organizations.
+VALID_INNS = ["7453012342", "7456009877", "7415061109", "7702070139", "500100732259"]
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is the production hasher; tests need not pay for it each time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_contract(
+    *,
+    number: str | None = None,
+    inn: str = "7453012342",
+    kpp: str = "745301001",
+    name: str = "ООО «Тепломонтаж»",
+    registered: bool = True,
+    password: str = PASSWORD,
+) -> Contract:
+    organization, _ = Organization.objects.get_or_create(
+        inn=inn,
+        kpp=kpp,
+        defaults={
+            "name": name,
+            "legal_address": "456300, г. Миасс, ул. Калинина, д. 12",
+            "postal_address": "456300, г. Миасс, а/я 41",
+        },
+    )
+    contract = Contract.objects.create(
+        number=number or f"{next(_numbers)}-ЭС",
+        organization=organization,
+        signed_on=dt.date(2021, 9, 27),
+        registered_at=dt.datetime(2021, 10, 1, tzinfo=dt.UTC) if registered else None,
+        registration_method="email" if registered else "",
+    )
+    if registered:
+        user = User(username=contract.number, contract=contract, email="buh@example.ru")
+        user.set_password(password)
+        user.save()
+    return contract
+
+
+def make_invoice(
+    contract: Contract,
+    date: dt.date,
+    total: str,
+    *,
+    vat: str | None = None,
+    number: str | None = None,
+    operation_type: str = "Окончательный счет",
+) -> Invoice:
+    total_d = Decimal(total)
+    vat_d = Decimal(vat) if vat is not None else (total_d / 6).quantize(Decimal("0.01"))
+    invoice = Invoice.objects.create(
+        contract=contract,
+        date=date,
+        number=number or f"ЭРО-{date:%Y%m%d}-{Invoice.objects.count()}",
+        operation_type=operation_type,
+        amount=total_d,
+        vat_amount=vat_d,
+    )
+    InvoiceLine.objects.create(
+        invoice=invoice,
+        installation="Нежилое помещение",
+        address="г. Миасс, ул. Калинина, д. 12",
+        tariff="Тепловая энергия",
+        unit="Гкал",
+        quantity=Decimal("1"),
+        price=total_d - vat_d,
+        amount=total_d - vat_d,
+        vat_amount=vat_d,
+        vat_rate=Decimal("20.00"),
+        total=total_d,
+    )
+    return invoice
+
+
+def make_payment(contract: Contract, date: dt.date, amount: str) -> Payment:
+    return Payment.objects.create(contract=contract, date=date, amount=Decimal(amount))
+
+
+def client_for(contract: Contract) -> Client:
+    client = Client()
+    client.force_login(contract.user, backend="accounts.backends.ContractPasswordBackend")
+    return client
+
+
+@pytest.fixture
+def contract(db) -> Contract:
+    """12345-ЭС of ООО «Тепломонтаж», registered, with the manual's two charges."""
+    contract = make_contract(number="12345-ЭС")
+    make_invoice(contract, dt.date(2021, 10, 31), "5392.46", vat="898.74", number="ЭРО-1")
+    make_invoice(contract, dt.date(2021, 11, 30), "8088.70", vat="1348.12", number="ЭРО-2")
+    return contract
+
+
+@pytest.fixture
+def other_contract(db) -> Contract:
+    """Another customer, with charges of its own."""
+    contract = make_contract(number="99999-ЭС", inn="7702070139", kpp="770201001", name="ООО «Чужая»")
+    make_invoice(contract, dt.date(2021, 10, 31), "777777.77", number="ЭРО-ЧУЖОЙ")
+    return contract
+
+
+@pytest.fixture
+def customer_client(contract) -> Client:
+    return client_for(contract)
+
+
+@pytest.fixture
+def other_client(other_contract) -> Client:
+    return client_for(other_contract)

@@ -1,0 +1,59 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from settlements.models import Invoice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(db):
+    admin = User.objects.create_superuser(username="staff", password="x-Staff-2024", email="s@example.ru")
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+@pytest.mark.parametrize(
+    "url, query, expected",
+    [
+        ("admin:accounts_contract_changelist", "12345", "12345-ЭС"),
+        ("admin:accounts_contract_changelist", "7453012342", "12345-ЭС"),
+        ("admin:accounts_organization_changelist", "Тепломонтаж", "7453012342"),
+        ("admin:settlements_invoice_changelist", "12345-ЭС", "ЭРО-1"),
+        ("admin:settlements_payment_changelist", "12345", "Оплаты"),
+    ],
+)
+def test_staff_search_by_contract_inn_and_name(staff_client, contract, other_contract, url, query, expected):
+    response = staff_client.get(reverse(url), {"q": query})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert expected in page
+    assert "99999-ЭС" not in page
+
+
+def test_admin_speaks_russian(staff_client, contract):
+    page = staff_client.get(reverse("admin:index")).content.decode()
+    assert "Договоры" in page and "Начисления" in page and "Оплаты" in page
+
+
+def test_contract_shows_its_registration_state(staff_client, contract):
+    page = staff_client.get(reverse("admin:accounts_contract_change", args=[contract.pk])).content.decode()
+    assert "зарегистрирован в кабинете" in page.lower()
+    assert "по электронной почте" in page
+
+
+def test_invoice_opens_with_its_lines_and_cannot_be_edited_or_deleted(staff_client, contract):
+    invoice = Invoice.objects.get(number="ЭРО-1")
+    response = staff_client.get(reverse("admin:settlements_invoice_change", args=[invoice.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Тепловая энергия" in page
+    assert 'name="_save"' not in page
+    delete = staff_client.post(
+        reverse("admin:settlements_invoice_delete", args=[invoice.pk]), {"post": "yes"}
+    )
+    assert delete.status_code == 403
+    assert Invoice.objects.filter(pk=invoice.pk).exists()

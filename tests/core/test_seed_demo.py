@@ -1,0 +1,100 @@
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import Contract, User
+from settlements.ledger import contract_balance
+from settlements.models import Invoice, InvoiceLine, Payment
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return [
+        list(model.objects.order_by("pk").values())
+        for model in (Contract, User, Invoice, InvoiceLine, Payment)
+    ]
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def test_second_run_changes_nothing(seeded):
+    before = snapshot()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert snapshot() == before
+
+
+def test_manual_figures_are_reproduced(seeded):
+    contract = Contract.objects.get(number="12345-ЭС")
+    assert contract.signed_on == dt.date(2021, 9, 27)
+    assert contract.organization.inn == "7453012342"
+    assert contract_balance(contract=contract, on=dt.date(2021, 9, 30)).amount == Decimal("0.00")
+    assert contract_balance(contract=contract, on=dt.date(2021, 12, 31)).amount == Decimal("13481.16")
+    october = contract.invoices.get(date=dt.date(2021, 10, 31))
+    assert october.amount == Decimal("5392.46")
+    assert october.vat_amount == Decimal("898.74")
+    line = october.lines.get()
+    assert (line.tariff, line.unit, line.quantity, line.price) == (
+        "Тепловая энергия",
+        "Гкал",
+        Decimal("3.32"),
+        Decimal("1353.53"),
+    )
+    assert (line.amount, line.vat_amount, line.vat_rate, line.total) == (
+        Decimal("4493.72"),
+        Decimal("898.74"),
+        Decimal("20.00"),
+        Decimal("5392.46"),
+    )
+    assert contract.invoices.get(date=dt.date(2021, 11, 30)).amount == Decimal("8088.70")
+    assert not contract.payments.filter(date__lt=dt.date(2022, 1, 1)).exists()
+    assert contract.payments.filter(date=dt.date(2022, 2, 25), amount=Decimal("151.67")).exists()
+
+
+def test_invoices_run_to_the_current_month_with_both_services(seeded):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    contract = Contract.objects.get(number="12345-ЭС")
+    latest = contract.invoices.order_by("-date").first()
+    assert (latest.date.year, latest.date.month) == (today.year, today.month)
+    assert latest.date <= today
+    units = set(InvoiceLine.objects.filter(invoice__contract=contract).values_list("tariff", "unit"))
+    assert units == {("Тепловая энергия", "Гкал"), ("ГВС (теплоноситель)", "м³")}
+
+
+def test_vat_is_20_percent_before_2026_and_22_from_2026(seeded):
+    rates = dict(
+        InvoiceLine.objects.filter(invoice__contract__number="12345-ЭС")
+        .values_list("invoice__date__year", "vat_rate")
+        .distinct()
+    )
+    assert rates[2021] == rates[2025] == Decimal("20.00")
+    assert rates[2027 if 2027 in rates else 2026] == Decimal("22.00")
+
+
+def test_every_invoice_adds_up_to_its_lines(seeded):
+    for invoice in Invoice.objects.prefetch_related("lines"):
+        lines = list(invoice.lines.all())
+        assert invoice.amount == sum(line.total for line in lines)
+        assert invoice.vat_amount == sum(line.vat_amount for line in lines)
+        for line in lines:
+            assert line.total == line.amount + line.vat_amount
+
+
+def test_demo_sign_ins_work(seeded):
+    client = Client()
+    response = client.post(reverse("accounts:login"), {"contract_number": "12345-ЭС", "secret": "Enser-2021"})
+    assert response["Location"] == reverse("accounts:home")
+    assert "Задолженность" in client.get(reverse("accounts:home")).content.decode()
+    first = Client().post(reverse("accounts:login"), {"contract_number": "54321-ЭС", "secret": "7456009877"})
+    assert first["Location"] == reverse("accounts:register")
+    assert not Contract.objects.get(number="54321-ЭС").is_registered
