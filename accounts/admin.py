@@ -1,7 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import ContactPerson, Contract, Organization, User
+from accounts.models import (
+    ConfirmationCode,
+    ContactPerson,
+    Contract,
+    Organization,
+    RegistrationRequest,
+    User,
+)
+from accounts.registration import contract_registration_reset
 
 
 class ContractInline(admin.TabularInline):
@@ -40,6 +48,20 @@ class ContractAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organization"]
     readonly_fields = ["registered_at", "registration_method"]
     inlines = [ContactPersonInline]
+    actions = ["registration_reset"]
+
+    @admin.action(
+        description="Сбросить регистрацию (снова вход по ИНН, сеансы завершаются)",
+        permissions=["change"],
+    )
+    def registration_reset(self, request, queryset):
+        ended = sum(contract_registration_reset(contract=contract) for contract in queryset)
+        self.message_user(
+            request,
+            f"Регистрация сброшена: договоров {queryset.count()}, завершено сеансов {ended}. "
+            "Потребитель может снова войти по ИНН и зарегистрироваться.",
+            messages.SUCCESS,
+        )
 
     @admin.display(boolean=True, description="зарегистрирован")
     def is_registered(self, obj: Contract) -> bool:
@@ -53,3 +75,46 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["contract"]
     raw_id_fields = ["contract"]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Потребитель", {"fields": ["contract", "phone"]}))
+
+
+@admin.register(RegistrationRequest)
+class RegistrationRequestAdmin(admin.ModelAdmin):
+    """Registrations as they were asked for and confirmed; read-only."""
+
+    list_display = ["contract", "method", "email", "phone", "created_at", "completed_at"]
+    list_filter = ["method", ("completed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["contract__number", "email", "phone"]
+    list_select_related = ["contract"]
+    exclude = ["password", "token_hash"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConfirmationCode)
+class ConfirmationCodeAdmin(admin.ModelAdmin):
+    """SMS codes sent, for support questions ("the SMS did not come"); read-only."""
+
+    list_display = [
+        "contract",
+        "purpose",
+        "phone",
+        "created_at",
+        "failed_attempts",
+        "confirmed_at",
+        "used_at",
+    ]
+    list_filter = ["purpose"]
+    search_fields = ["contract__number", "phone"]
+    list_select_related = ["contract"]
+    exclude = ["salt", "code_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,11 @@
+import phonenumbers
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordChangeForm as BasePasswordChangeForm
+from django.contrib.auth.forms import SetPasswordForm as BaseSetPasswordForm
+from django.contrib.auth.forms import SetPasswordMixin
+from phonenumber_field.formfields import PhoneNumberField
 
 from accounts.validators import normalize_contract_number
 
@@ -45,3 +51,167 @@ class SignInForm(forms.Form):
             # One message, whichever of the two was wrong.
             raise forms.ValidationError(SIGN_IN_FAILED, code="invalid_login")
         return cleaned
+
+
+# Registration, password recovery and change.
+
+PASSWORDS_DIFFER = "Пароли не совпадают."
+LABEL_NEW = "Введите новый пароль"
+LABEL_REPEAT = "Подтвердите новый пароль"
+
+
+def password_note() -> str:
+    return (
+        f"Длина пароля должна быть не менее {settings.PASSWORD_MIN_LENGTH} "
+        f"и не более {settings.PASSWORD_MAX_LENGTH} символов"
+    )
+
+
+class NewPasswordMixin(SetPasswordMixin):
+    """Two new-password fields: they must match (error on the second) and pass
+    AUTH_PASSWORD_VALIDATORS (errors on the first, where the length note is).
+    There is no max_length on the fields: an over-long password is refused
+    with a message, never cut short by the browser."""
+
+    error_messages = {"password_mismatch": PASSWORDS_DIFFER}
+
+    def label_password_fields(self) -> None:
+        for name, label in (("new_password1", LABEL_NEW), ("new_password2", LABEL_REPEAT)):
+            self.fields[name].label = label
+            self.fields[name].help_text = ""
+
+    def clean_new_passwords(self, user) -> None:
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(user, "new_password1")
+
+
+class RegistrationForm(NewPasswordMixin, forms.Form):
+    METHOD_CHOICES = [("email", "По электронной почте"), ("sms", "По SMS")]
+
+    contract_number = forms.CharField(label="Номер договора", disabled=True, required=False)
+    new_password1, new_password2 = SetPasswordMixin.create_password_fields()
+    email = forms.EmailField(
+        label="Адрес e-mail",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "name@example.ru"}),
+        error_messages={"invalid": "Введите адрес e-mail, например buh@example.ru."},
+    )
+    phone = PhoneNumberField(
+        label="Номер телефона",
+        region="RU",
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "tel", "placeholder": "+7(902)000-00-00"}
+        ),
+        error_messages={"invalid": "Введите номер мобильного телефона, например +7(902)123-45-67."},
+    )
+    method = forms.ChoiceField(
+        label="Способ подтверждения регистрации",
+        choices=METHOD_CHOICES,
+        widget=forms.RadioSelect,
+        initial="email",
+        error_messages={"required": "Выберите способ подтверждения: по электронной почте или по SMS."},
+    )
+    consent = forms.BooleanField(
+        label="Подтверждаю свое согласие на обработку персональных данных",
+        error_messages={"required": "Без согласия на обработку персональных данных регистрация невозможна."},
+    )
+
+    def __init__(self, *args, contract, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.label_password_fields()
+        self.fields["contract_number"].initial = contract.number
+        self.fields["contract_number"].widget.attrs["readonly"] = True
+
+    def clean_phone(self):
+        return mobile_phone_clean(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        # The similarity check compares the password with the e-mail typed here too.
+        self.user.email = cleaned.get("email", "")
+        self.clean_new_passwords(self.user)
+        return cleaned
+
+    def keep_passwords(self) -> None:
+        """After a failed delivery, give the typed passwords back rather than lose them."""
+        for name in ("new_password1", "new_password2"):
+            self.fields[name].widget.render_value = True
+
+
+def mobile_phone_clean(phone):
+    if phone.country_code != 7 or phonenumbers.number_type(phone) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        raise forms.ValidationError(
+            "Нужен номер мобильного телефона России (+7): на него придет SMS.", code="not_mobile"
+        )
+    return phone
+
+
+class PhoneForm(forms.Form):
+    """The phone on the SMS step, which the customer may correct before a resend."""
+
+    phone = RegistrationForm.base_fields["phone"]
+
+    def clean_phone(self):
+        return mobile_phone_clean(self.cleaned_data["phone"])
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Код подтверждения",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}
+        ),
+        error_messages={"required": "Введите код из SMS."},
+    )
+
+
+class PasswordResetStartForm(forms.Form):
+    contract_number = SignInForm.base_fields["contract_number"]
+
+    clean_contract_number = SignInForm.clean_contract_number
+
+
+class PasswordResetMethodForm(forms.Form):
+    method = forms.ChoiceField(
+        label="Куда отправить ссылку или код",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Выберите, куда отправить: на e-mail или по SMS."},
+    )
+
+    def __init__(self, *args, target, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = [
+            ("email", f"По электронной почте: {target.masked_email}"),
+            ("sms", f"По SMS: {target.masked_phone}"),
+        ]
+
+
+class SetPasswordForm(NewPasswordMixin, BaseSetPasswordForm):
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.label_password_fields()
+
+    def clean(self):
+        self.clean_new_passwords(self.user)
+        return forms.Form.clean(self)
+
+
+class PasswordChangeForm(NewPasswordMixin, BasePasswordChangeForm):
+    error_messages = {
+        **NewPasswordMixin.error_messages,
+        "password_incorrect": "Текущий пароль введен неверно.",
+    }
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.label_password_fields()
+        self.fields["old_password"].label = "Текущий пароль"
+
+    def clean(self):
+        self.clean_new_passwords(self.user)
+        return forms.Form.clean(self)

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts.validators import validate_contract_number, validate_inn, validate_kpp
@@ -120,3 +121,76 @@ class ContactPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_position_display()}: {self.full_name}"
+
+
+class RegistrationRequest(models.Model):
+    """What a customer typed in the registration form, waiting for confirmation.
+
+    The contract and its user stay as they are until the e-mail link is
+    opened or the SMS code confirmed and "Сохранить" pressed: a pending
+    request never touches a registered account.
+    """
+
+    contract = models.ForeignKey(
+        Contract,
+        verbose_name="договор",
+        on_delete=models.CASCADE,
+        related_name="registration_requests",
+    )
+    method = models.CharField(
+        "способ подтверждения", max_length=5, choices=Contract.RegistrationMethod.choices
+    )
+    email = models.EmailField("адрес e-mail")
+    phone = PhoneNumberField("номер телефона")
+    password = models.CharField("пароль (хеш)", max_length=128)
+    # SHA-256 of the e-mail link's secret; the secret itself is only in the letter.
+    token_hash = models.CharField("хеш ссылки", max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField("создана", default=timezone.now)
+    completed_at = models.DateTimeField("завершена", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "заявка на регистрацию"
+        verbose_name_plural = "заявки на регистрацию"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.contract} ({self.get_method_display()})"
+
+
+class ConfirmationCode(models.Model):
+    """A six-digit code sent by SMS, stored only as a keyed hash."""
+
+    class Purpose(models.TextChoices):
+        REGISTRATION = "registration", "регистрация"
+        PASSWORD_RESET = "password_reset", "восстановление пароля"
+
+    contract = models.ForeignKey(
+        Contract, verbose_name="договор", on_delete=models.CASCADE, related_name="confirmation_codes"
+    )
+    purpose = models.CharField("назначение", max_length=16, choices=Purpose.choices)
+    registration = models.ForeignKey(
+        RegistrationRequest,
+        verbose_name="заявка на регистрацию",
+        # Kept when a request is replaced, so the resend wait still counts.
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="codes",
+    )
+    phone = PhoneNumberField("номер телефона")
+    salt = models.CharField("соль", max_length=32)
+    code_hash = models.CharField("хеш кода", max_length=64)
+    created_at = models.DateTimeField("отправлен", default=timezone.now)
+    expires_at = models.DateTimeField("действует до")
+    failed_attempts = models.PositiveSmallIntegerField("неверных попыток", default=0)
+    confirmed_at = models.DateTimeField("подтвержден", null=True, blank=True)
+    used_at = models.DateTimeField("использован", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "код подтверждения"
+        verbose_name_plural = "коды подтверждения"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["contract", "purpose", "-created_at"], name="code_contract_purpose")]
+
+    def __str__(self) -> str:
+        return f"{self.contract}: {self.get_purpose_display()}"

@@ -1,8 +1,49 @@
 """Keys for django-ratelimit that count by what a person typed."""
 
+from django.conf import settings
+from django_ratelimit.core import get_usage
+from django_ratelimit.exceptions import Ratelimited
+
 from accounts.validators import normalize_contract_number
 
 
 def contract_number_key(group, request) -> str:
     raw = request.POST.get("contract_number", "")
     return normalize_contract_number(raw) or raw.strip().upper()[:40]
+
+
+def inn_rate(group, request) -> str | None:
+    """A stricter limit for what looks like an INN (10 or 12 digits): the INN
+    of a company is public, so guesses at first sign-in are capped per contract.
+    Passwords cannot be all digits (NumericPasswordValidator), so this never
+    counts a registered customer's password attempts."""
+    secret = "".join(request.POST.get("secret", "").split())
+    if secret.isdigit() and len(secret) in (10, 12):
+        return settings.RATE_LIMITS["inn_contract"]
+    return None
+
+
+def password_reset_contract_key(group, request) -> str:
+    return request.session.get("password_reset", {}).get("number", "")
+
+
+def _sms_limits(phone) -> list[tuple[str, object, str]]:
+    return [
+        ("accounts.sms-phone", lambda group, request: str(phone), settings.RATE_LIMITS["sms_phone"]),
+        ("accounts.sms-ip", "ip", settings.RATE_LIMITS["sms_ip"]),
+    ]
+
+
+def sms_limits_check(request, *, phone) -> None:
+    """SMS sends per phone and per address: over either, Ratelimited (429)
+    before anything is written or sent."""
+    for group, key, rate in _sms_limits(phone):
+        usage = get_usage(request, group=group, key=key, rate=rate)
+        if usage is not None and usage["count"] >= usage["limit"]:
+            raise Ratelimited
+
+
+def sms_limits_count(request, *, phone) -> None:
+    """Counts an SMS that was sent."""
+    for group, key, rate in _sms_limits(phone):
+        get_usage(request, group=group, key=key, rate=rate, increment=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import auth_views, views
 
 app_name = "accounts"
 
@@ -8,7 +8,17 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
-    path("register/", views.register, name="register"),
-    path("password/reset/", views.password_reset, name="password-reset"),
+    path("register/", auth_views.register, name="register"),
+    path("register/confirm/<str:token>/", auth_views.register_confirm, name="register-confirm"),
+    path("password/reset/", auth_views.password_reset, name="password-reset"),
+    path("password/reset/send/", auth_views.password_reset_send, name="password-reset-send"),
+    path("password/reset/code/", auth_views.password_reset_code, name="password-reset-code"),
+    path("password/reset/new/", auth_views.password_reset_new, name="password-reset-new"),
+    path(
+        "password/reset/link/<str:uidb64>/<str:token>/",
+        auth_views.password_reset_link,
+        name="password-reset-link",
+    ),
+    path("password/change/", auth_views.password_change, name="password-change"),
     path("requisites/", views.requisites, name="requisites"),
 ]

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import login, logout
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -9,7 +9,6 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.decorators import customer_required
 from accounts.forms import SignInForm
-from accounts.models import Contract
 from settlements.ledger import contract_balance
 
 REGISTRATION_SESSION_KEY = "registration_contract_id"
@@ -21,6 +20,13 @@ REGISTRATION_SESSION_KEY = "registration_contract_id"
 @ratelimit(
     key="accounts.ratelimits.contract_number_key",
     rate=settings.RATE_LIMITS["sign_in_contract"],
+    method="POST",
+    block=True,
+)
+@ratelimit(
+    group="accounts.inn",
+    key="accounts.ratelimits.contract_number_key",
+    rate="accounts.ratelimits.inn_rate",
     method="POST",
     block=True,
 )
@@ -67,18 +73,6 @@ def home(request):
     )
 
 
-def register(request):
-    contract_id = request.session.get(REGISTRATION_SESSION_KEY)
-    if contract_id is None:
-        return redirect("accounts:login")
-    contract = get_object_or_404(Contract, pk=contract_id, registered_at__isnull=True)
-    return render(request, "accounts/register.html", {"contract": contract})
-
-
 @customer_required
 def requisites(request):
     return render(request, "cabinet/coming_soon.html", {"tab": "requisites"})
-
-
-def password_reset(request):
-    return render(request, "appeals/coming_soon.html", {"title": "Восстановление пароля"})

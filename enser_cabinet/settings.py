@@ -217,3 +217,25 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Registration, confirmation codes and password recovery (accounts).
+# Links in registration and password-recovery e-mails work this long, once.
+CONFIRMATION_LINK_HOURS = env.int("CONFIRMATION_LINK_HOURS", default=24)
+PASSWORD_RESET_TIMEOUT = CONFIRMATION_LINK_HOURS * 60 * 60
+# SMS codes: six digits, alive SMS_CODE_LIFETIME seconds, dead after
+# SMS_CODE_MAX_ATTEMPTS wrong tries, a new one no sooner than SMS_CODE_RESEND_AFTER.
+SMS_CODE_LIFETIME = env.int("SMS_CODE_LIFETIME", default=5 * 60)
+SMS_CODE_MAX_ATTEMPTS = env.int("SMS_CODE_MAX_ATTEMPTS", default=5)
+SMS_CODE_RESEND_AFTER = env.int("SMS_CODE_RESEND_AFTER", default=60)
+RATE_LIMITS.update(
+    {
+        "inn_contract": env.str("RATE_INN_CONTRACT", default="10/h"),
+        "registration_ip": env.str("RATE_REGISTRATION_IP", default="30/h"),
+        "sms_phone": env.str("RATE_SMS_PHONE", default="5/h"),
+        "sms_ip": env.str("RATE_SMS_IP", default="20/h"),
+        "password_reset_ip": env.str("RATE_PASSWORD_RESET_IP", default="20/h"),
+        "password_reset_contract": env.str("RATE_PASSWORD_RESET_CONTRACT", default="5/h"),
+        "password_change_user": env.str("RATE_PASSWORD_CHANGE_USER", default="10/h"),
+    }
+)
+SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=20)

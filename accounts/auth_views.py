@@ -1,0 +1,407 @@
+"""Registration after the first sign-in by INN, password recovery and change.
+
+Every step is a server-rendered form: a button's `action` value says what
+to do, so the pages work without JavaScript.
+"""
+
+import smtplib
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django_ratelimit.decorators import ratelimit
+
+from accounts.codes import CODE_DEAD, CheckResult, CodeError, code_check, code_confirmed
+from accounts.decorators import customer_required
+from accounts.forms import (
+    CodeForm,
+    PasswordChangeForm,
+    PasswordResetMethodForm,
+    PasswordResetStartForm,
+    PhoneForm,
+    RegistrationForm,
+    SetPasswordForm,
+    password_note,
+)
+from accounts.masking import mask_email, mask_phone
+from accounts.models import Contract, User
+from accounts.passwords import (
+    password_reset_code_send,
+    password_reset_code_user,
+    password_reset_email_send,
+    password_reset_link_user,
+    password_set,
+    reset_target,
+)
+from accounts.ratelimits import sms_limits_check, sms_limits_count
+from accounts.registration import (
+    ALREADY_REGISTERED,
+    LinkInvalid,
+    RegistrationError,
+    registration_code_resend,
+    registration_email_confirm,
+    registration_email_start,
+    registration_request_pending,
+    registration_sms_complete,
+    registration_sms_start,
+    registration_user,
+)
+from accounts.sms import SmsDeliveryError
+from accounts.views import REGISTRATION_SESSION_KEY
+
+REQUEST_SESSION_KEY = "registration_request_id"
+CODE_SESSION_KEY = "registration_code_id"
+RESET_SESSION_KEY = "password_reset"
+RESET_USER_SESSION_KEY = "password_reset_user"
+EMAIL_FAILED = (
+    "Не удалось отправить письмо. Проверьте адрес e-mail или выберите подтверждение по SMS; "
+    "введенные данные сохранены на странице."
+)
+CODE_SENT = "Код подтверждения отправлен на номер {phone}."
+RATES = settings.RATE_LIMITS
+
+
+def _sign_in_registered(request, user: User) -> None:
+    login(request, user, backend="accounts.backends.ContractPasswordBackend")
+    for key in (REGISTRATION_SESSION_KEY, REQUEST_SESSION_KEY, CODE_SESSION_KEY):
+        request.session.pop(key, None)
+    # As after a sign-in without "Запомнить данные".
+    request.session.set_expiry(0)
+    messages.success(request, "Регистрация завершена. Дальше входите по номеру договора и новому паролю.")
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@never_cache
+@ratelimit(key="ip", rate=RATES["registration_ip"], method="POST", block=True)
+def register(request):
+    contract_id = request.session.get(REGISTRATION_SESSION_KEY)
+    contract = Contract.objects.select_related("organization").filter(pk=contract_id).first()
+    if contract is None:
+        return redirect("accounts:login")
+    if contract.is_registered:
+        request.session.pop(REGISTRATION_SESSION_KEY, None)
+        return render(request, "accounts/register_refused.html", {"message": ALREADY_REGISTERED}, status=409)
+    pending = registration_request_pending(
+        request_id=request.session.get(REQUEST_SESSION_KEY), contract_id=contract.pk
+    )
+    if pending is not None:
+        return _register_sms_step(request, pending)
+
+    form = RegistrationForm(
+        request.POST or None, contract=contract, user=registration_user(contract=contract)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        by_sms = request.POST.get("action") == "send-sms" or data["method"] == "sms"
+        fields = {"contract": contract, "email": data["email"], "phone": data["phone"]}
+        try:
+            if by_sms:
+                sms_limits_check(request, phone=data["phone"])
+                pending, code = registration_sms_start(**fields, password=data["new_password1"])
+                sms_limits_count(request, phone=data["phone"])
+                request.session[REQUEST_SESSION_KEY] = pending.pk
+                request.session[CODE_SESSION_KEY] = code.pk
+                messages.success(request, CODE_SENT.format(phone=mask_phone(pending.phone)))
+                return redirect("accounts:register")
+            registration_email_start(
+                **fields,
+                password=data["new_password1"],
+                link_for=lambda token: request.build_absolute_uri(
+                    reverse("accounts:register-confirm", args=[token])
+                ),
+            )
+            return render(
+                request,
+                "accounts/register_email_sent.html",
+                {
+                    "contract": contract,
+                    "masked_email": mask_email(data["email"]),
+                    "hours": settings.CONFIRMATION_LINK_HOURS,
+                },
+            )
+        except RegistrationError as error:
+            return render(request, "accounts/register_refused.html", {"message": str(error)}, status=409)
+        except (CodeError, SmsDeliveryError) as error:
+            form.add_error(None, str(error))
+        except (smtplib.SMTPException, OSError):
+            form.add_error(None, EMAIL_FAILED)
+        # Delivery failed: the page comes back with everything typed, passwords too.
+        form.keep_passwords()
+    return render(
+        request,
+        "accounts/register.html",
+        {"form": form, "contract": contract, "password_note": password_note()},
+        status=400 if form.errors else 200,
+    )
+
+
+def _register_sms_step(request, pending):
+    """ "Отправить смс", "Код подтверждения" with "ОК", "Подтверждено", "Сохранить"."""
+    code_id = request.session.get(CODE_SESSION_KEY)
+    phone_form = PhoneForm(initial={"phone": pending.phone})
+    code_form = CodeForm()
+    step_error = ""
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "change":
+        for key in (REQUEST_SESSION_KEY, CODE_SESSION_KEY):
+            request.session.pop(key, None)
+        return redirect("accounts:register")
+    if action == "send-sms":
+        phone_form = PhoneForm(request.POST)
+        if phone_form.is_valid():
+            phone = phone_form.cleaned_data["phone"]
+            sms_limits_check(request, phone=phone)
+            try:
+                code = registration_code_resend(request=pending, phone=phone)
+            except (CodeError, SmsDeliveryError) as error:
+                phone_form.add_error(None, str(error))
+            else:
+                sms_limits_count(request, phone=phone)
+                request.session[CODE_SESSION_KEY] = code.pk
+                messages.success(request, CODE_SENT.format(phone=mask_phone(phone)))
+                return redirect("accounts:register")
+    elif action == "confirm":
+        code_form = CodeForm(request.POST)
+        if code_form.is_valid():
+            result = code_check(code_id=code_id, typed=code_form.cleaned_data["code"])
+            if result.ok:
+                return redirect("accounts:register")
+            code_form.add_error("code", result.message)
+    elif action == "save":
+        try:
+            user = registration_sms_complete(request=pending, code_id=code_id)
+        except RegistrationError as error:
+            step_error = str(error)
+        else:
+            _sign_in_registered(request, user)
+            return redirect("accounts:home")
+    code = code_confirmed(code_id=code_id)
+    confirmed = code is not None and code.registration_id == pending.pk
+    has_errors = bool(phone_form.errors or code_form.errors or step_error)
+    return render(
+        request,
+        "accounts/register_sms.html",
+        {
+            "contract": pending.contract,
+            "pending": pending,
+            "phone_form": phone_form,
+            "code_form": code_form,
+            "confirmed": confirmed,
+            "step_error": step_error,
+        },
+        status=400 if has_errors else 200,
+    )
+
+
+@never_cache
+def register_confirm(request, token: str):
+    """The link from the registration e-mail: registers and signs in."""
+    try:
+        user = registration_email_confirm(token=token)
+    except LinkInvalid:
+        return render(request, "accounts/register_link_invalid.html", status=400)
+    _sign_in_registered(request, user)
+    return redirect("accounts:home")
+
+
+# "Забыли пароль?"
+
+
+@never_cache
+@ratelimit(key="ip", rate=RATES["password_reset_ip"], method="POST", block=True)
+@ratelimit(
+    key="accounts.ratelimits.contract_number_key",
+    rate=RATES["password_reset_contract"],
+    method="POST",
+    block=True,
+)
+def password_reset(request):
+    form = PasswordResetStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request.session.pop(RESET_USER_SESSION_KEY, None)
+        request.session[RESET_SESSION_KEY] = {"number": form.cleaned_data["contract_number"]}
+        return redirect("accounts:password-reset-send")
+    return render(request, "accounts/password_reset.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _reset_state(request) -> dict | None:
+    return request.session.get(RESET_SESSION_KEY)
+
+
+def _resend_wait(state: dict) -> int:
+    sent_at = state.get("sent_at")
+    if sent_at is None:
+        return 0
+    return max(0, int(sent_at + settings.SMS_CODE_RESEND_AFTER - time.time() + 0.999))
+
+
+@never_cache
+@ratelimit(key="ip", rate=RATES["password_reset_ip"], method="POST", block=True)
+@ratelimit(
+    key="accounts.ratelimits.password_reset_contract_key",
+    rate=RATES["password_reset_contract"],
+    method="POST",
+    block=True,
+)
+def password_reset_send(request):
+    """Chooses where to send: the registered contacts, masked. An unknown or
+    unregistered contract sees made-up ones and nothing is sent."""
+    state = _reset_state(request)
+    if state is None:
+        return redirect("accounts:password-reset")
+    target = reset_target(number=state["number"])
+    form = PasswordResetMethodForm(request.POST or None, target=target)
+    if request.method == "POST" and form.is_valid():
+        method = form.cleaned_data["method"]
+        try:
+            if method == "email":
+                password_reset_email_send(
+                    target=target,
+                    link_for=lambda uidb64, token: request.build_absolute_uri(
+                        reverse("accounts:password-reset-link", args=[uidb64, token])
+                    ),
+                )
+                return render(
+                    request,
+                    "accounts/password_reset_sent.html",
+                    {"masked_email": target.masked_email, "hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
+                )
+            return _reset_code_send(request, state, target)
+        except (CodeError, SmsDeliveryError) as error:
+            form.add_error(None, str(error))
+        except (smtplib.SMTPException, OSError):
+            form.add_error(None, "Не удалось отправить письмо. Попробуйте позже или выберите SMS.")
+    return render(
+        request,
+        "accounts/password_reset_send.html",
+        {"form": form, "number": state["number"]},
+        status=400 if form.errors else 200,
+    )
+
+
+def _reset_code_send(request, state: dict, target):
+    wait = _resend_wait(state)
+    if wait:
+        raise CodeError(f"Новый код можно запросить через {wait} с.")
+    phone = target.user.phone if target.user is not None else target.masked_phone
+    sms_limits_check(request, phone=phone)
+    code = password_reset_code_send(target=target)
+    sms_limits_count(request, phone=phone)
+    state.update({"code_id": code.pk if code else None, "sent_at": time.time(), "decoy_tries": 0})
+    request.session[RESET_SESSION_KEY] = state
+    messages.success(request, CODE_SENT.format(phone=target.masked_phone))
+    return redirect("accounts:password-reset-code")
+
+
+def _reset_code_check(request, state: dict, typed: str):
+    if state.get("code_id"):
+        return code_check(code_id=state["code_id"], typed=typed)
+    # Made-up contacts: no code exists, but the answers look like a real one's.
+    tries = state.get("decoy_tries", 0) + 1
+    state["decoy_tries"] = tries
+    request.session[RESET_SESSION_KEY] = state
+    left = settings.SMS_CODE_MAX_ATTEMPTS - tries
+    if left <= 0:
+        return CheckResult(False, CODE_DEAD)
+    return CheckResult(False, f"Неверный код подтверждения. Осталось попыток: {left}.")
+
+
+@never_cache
+@ratelimit(key="ip", rate=RATES["password_reset_ip"], method="POST", block=True)
+def password_reset_code(request):
+    state = _reset_state(request)
+    if state is None or "sent_at" not in state:
+        return redirect("accounts:password-reset")
+    target = reset_target(number=state["number"])
+    form = CodeForm()
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "send-sms":
+        try:
+            return _reset_code_send(request, state, target)
+        except (CodeError, SmsDeliveryError) as error:
+            form.add_error(None, str(error))
+    elif action == "confirm":
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            result = _reset_code_check(request, state, form.cleaned_data["code"])
+            if result.ok:
+                request.session[RESET_USER_SESSION_KEY] = {"code_id": state["code_id"]}
+                return redirect("accounts:password-reset-new")
+            form.add_error("code", result.message)
+    return render(
+        request,
+        "accounts/password_reset_code.html",
+        {"form": form, "masked_phone": target.masked_phone},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+def password_reset_link(request, uidb64: str, token: str):
+    """The link from the recovery e-mail. The token moves into the session and
+    the browser goes on to a URL without it, so it leaks nowhere."""
+    if password_reset_link_user(uidb64=uidb64, token=token) is None:
+        return render(request, "accounts/password_reset_link_invalid.html", status=400)
+    request.session[RESET_USER_SESSION_KEY] = {"uidb64": uidb64, "token": token}
+    return redirect("accounts:password-reset-new")
+
+
+def _reset_user(request) -> User | None:
+    proof = request.session.get(RESET_USER_SESSION_KEY) or {}
+    if "token" in proof:
+        return password_reset_link_user(uidb64=proof["uidb64"], token=proof["token"])
+    if "code_id" in proof:
+        return password_reset_code_user(code_id=proof["code_id"])
+    return None
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@never_cache
+def password_reset_new(request):
+    user = _reset_user(request)
+    if user is None:
+        return render(request, "accounts/password_reset_link_invalid.html", status=400)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_set(user=user, password=form.cleaned_data["new_password1"])
+        for key in (RESET_SESSION_KEY, RESET_USER_SESSION_KEY):
+            request.session.pop(key, None)
+        messages.success(request, "Пароль изменен. Войдите с номером договора и новым паролем.")
+        return redirect("accounts:login")
+    return render(
+        request,
+        "accounts/password_reset_new.html",
+        {"form": form, "contract": user.contract, "password_note": password_note()},
+        status=400 if form.errors else 200,
+    )
+
+
+# "Изменить пароль" on the "Реквизиты и контакты" tab.
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+@customer_required
+@ratelimit(key="user", rate=RATES["password_change_user"], method="POST", block=True)
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_set(
+            user=request.user,
+            password=form.cleaned_data["new_password1"],
+            keep_session=request.session.session_key,
+        )
+        update_session_auth_hash(request, request.user)
+        messages.success(request, "Пароль изменен. На других устройствах нужно войти заново.")
+        return redirect("accounts:requisites")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "tab": "requisites", "password_note": password_note()},
+        status=400 if form.errors else 200,
+    )

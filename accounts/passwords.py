@@ -1,0 +1,110 @@
+"""Password recovery ("Забыли пароль?") and change.
+
+Recovery answers the same for any contract number: an unknown or
+unregistered contract gets made-up masked contacts and nothing is sent.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from accounts.codes import code_confirmed, code_send
+from accounts.masking import decoy_contacts, mask_email, mask_phone
+from accounts.models import ConfirmationCode, User
+from accounts.sessions import user_sessions_end
+from enser_cabinet.mail import email_send
+
+
+@dataclass(frozen=True)
+class ResetTarget:
+    number: str
+    user: User | None
+    masked_email: str
+    masked_phone: str
+
+
+def reset_target(*, number: str) -> ResetTarget:
+    """Who a recovery for contract `number` reaches, with the contacts masked."""
+    user = (
+        User.objects.select_related("contract")
+        .filter(contract__number=number, contract__registered_at__isnull=False, is_active=True)
+        .first()
+    )
+    decoy_phone, decoy_email = decoy_contacts(number)
+    if user is None:
+        return ResetTarget(number, None, decoy_email, decoy_phone)
+    return ResetTarget(
+        number,
+        user,
+        mask_email(user.email) if user.email else decoy_email,
+        mask_phone(user.phone) if user.phone else decoy_phone,
+    )
+
+
+def password_reset_email_send(*, target: ResetTarget, link_for) -> None:
+    """Sends the link; `link_for(uidb64, token)` makes it absolute."""
+    user = target.user
+    if user is None or not user.email:
+        return
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    email_send(
+        name="password-reset",
+        to=[user.email],
+        context={
+            "contract": user.contract,
+            "link": link_for(uidb64, default_token_generator.make_token(user)),
+            "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        },
+    )
+
+
+def password_reset_code_send(*, target: ResetTarget) -> ConfirmationCode | None:
+    user = target.user
+    if user is None or not user.phone:
+        return None
+    return code_send(
+        contract=user.contract,
+        purpose=ConfirmationCode.Purpose.PASSWORD_RESET,
+        phone=user.phone,
+        sms_name="password-reset-code",
+    )
+
+
+def password_reset_link_user(*, uidb64: str, token: str) -> User | None:
+    """The user a recovery link belongs to, if the link is genuine and unused."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, UnicodeDecodeError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk, contract__registered_at__isnull=False, is_active=True).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+def password_reset_code_user(*, code_id: int | None, now: dt.datetime | None = None) -> User | None:
+    code = code_confirmed(code_id=code_id, now=now)
+    if code is None or code.purpose != ConfirmationCode.Purpose.PASSWORD_RESET:
+        return None
+    return User.objects.filter(contract_id=code.contract_id, contract__registered_at__isnull=False).first()
+
+
+@transaction.atomic
+def password_set(*, user: User, password: str, keep_session: str | None = None) -> int:
+    """Sets a new password; every session of the user but `keep_session` ends,
+    and unused recovery codes die. Returns the number of sessions ended."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    if user.contract_id:
+        ConfirmationCode.objects.filter(
+            contract_id=user.contract_id,
+            purpose=ConfirmationCode.Purpose.PASSWORD_RESET,
+            used_at__isnull=True,
+        ).update(used_at=timezone.now())
+    return user_sessions_end(user=user, keep=keep_session)

@@ -1,0 +1,221 @@
+"""Registration of a contract in the cabinet and its undoing by staff.
+
+The first sign-in by INN leads here. What the customer typed waits in a
+RegistrationRequest until it is confirmed, by the e-mail link or by an SMS
+code; only then do the contract and its user change, in one transaction,
+and only if the contract is still unregistered.
+"""
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.codes import code_confirmed, code_send
+from accounts.models import ConfirmationCode, Contract, RegistrationRequest, User
+from accounts.sessions import user_sessions_end
+from enser_cabinet.mail import email_send
+
+
+class RegistrationError(Exception):
+    """Registration cannot go on; the text is for the customer."""
+
+
+ALREADY_REGISTERED = (
+    "Договор уже зарегистрирован в личном кабинете. Войдите по номеру договора и паролю "
+    "или восстановите пароль по ссылке «Забыли пароль?»."
+)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _link_lifetime() -> dt.timedelta:
+    return dt.timedelta(hours=settings.CONFIRMATION_LINK_HOURS)
+
+
+def registration_user(*, contract: Contract) -> User:
+    """The contract's user as the INN sign-in created it, or an unsaved one."""
+    return User.objects.filter(contract=contract).first() or User(username=contract.number, contract=contract)
+
+
+def _request_create(*, contract: Contract, method: str, email: str, phone: str, password: str, **extra):
+    if contract.is_registered:
+        raise RegistrationError(ALREADY_REGISTERED)
+    # Only the latest request of a contract counts: older links and codes die.
+    contract.registration_requests.filter(completed_at__isnull=True).delete()
+    return RegistrationRequest.objects.create(
+        contract=contract,
+        method=method,
+        email=email,
+        phone=phone,
+        password=make_password(password),
+        **extra,
+    )
+
+
+@transaction.atomic
+def registration_email_start(
+    *, contract: Contract, email: str, phone: str, password: str, link_for
+) -> RegistrationRequest:
+    """Saves the request and sends the link; `link_for(token)` makes it absolute.
+
+    Raises RegistrationError for a registered contract; mail errors
+    (smtplib.SMTPException, OSError) reach the caller and nothing is kept.
+    """
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    token = secrets.token_urlsafe(32)
+    request = _request_create(
+        contract=contract,
+        method=Contract.RegistrationMethod.EMAIL,
+        email=email,
+        phone=phone,
+        password=password,
+        token_hash=_token_hash(token),
+    )
+    email_send(
+        name="registration-confirm",
+        to=[email],
+        context={
+            "contract": contract,
+            "organization": contract.organization,
+            "link": link_for(token),
+            "hours": settings.CONFIRMATION_LINK_HOURS,
+        },
+    )
+    return request
+
+
+@transaction.atomic
+def registration_sms_start(
+    *, contract: Contract, email: str, phone: str, password: str
+) -> tuple[RegistrationRequest, ConfirmationCode]:
+    """Saves the request and sends a code to `phone` (see codes.code_send)."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    request = _request_create(
+        contract=contract,
+        method=Contract.RegistrationMethod.SMS,
+        email=email,
+        phone=phone,
+        password=password,
+    )
+    code = registration_code_resend(request=request, phone=phone)
+    return request, code
+
+
+def registration_code_resend(*, request: RegistrationRequest, phone: str | None = None) -> ConfirmationCode:
+    """A new code for a pending SMS request, to a corrected phone if given."""
+    with transaction.atomic():
+        if phone and str(phone) != str(request.phone):
+            request.phone = phone
+            request.save(update_fields=["phone"])
+        return code_send(
+            contract=request.contract,
+            purpose=ConfirmationCode.Purpose.REGISTRATION,
+            phone=request.phone,
+            registration=request,
+            sms_name="registration-code",
+        )
+
+
+def registration_request_pending(*, request_id: int | None, contract_id: int | None):
+    """The session's pending SMS request if it is still alive."""
+    if not request_id or not contract_id:
+        return None
+    request = (
+        RegistrationRequest.objects.select_related("contract")
+        .filter(
+            pk=request_id,
+            contract_id=contract_id,
+            completed_at__isnull=True,
+            method=Contract.RegistrationMethod.SMS,
+        )
+        .first()
+    )
+    if request is None or request.created_at + _link_lifetime() <= timezone.now():
+        return None
+    return request
+
+
+def _complete(*, request: RegistrationRequest, now: dt.datetime) -> User:
+    contract = Contract.objects.select_for_update().get(pk=request.contract_id)
+    if contract.is_registered:
+        raise RegistrationError(ALREADY_REGISTERED)
+    user = registration_user(contract=contract)
+    if not user.is_active:
+        raise RegistrationError("Учетная запись заблокирована. Обратитесь в АО «ЭнСер».")
+    user.password = request.password
+    user.email = request.email
+    user.phone = request.phone
+    user.save()
+    contract.registered_at = now
+    contract.registration_method = request.method
+    contract.save(update_fields=["registered_at", "registration_method"])
+    request.completed_at = now
+    request.save(update_fields=["completed_at"])
+    # Whatever else was pending for this contract is void now.
+    contract.registration_requests.filter(completed_at__isnull=True).delete()
+    return user
+
+
+class LinkInvalid(Exception):
+    """The registration link is forged, used, superseded or expired."""
+
+
+@transaction.atomic
+def registration_email_confirm(*, token: str, now: dt.datetime | None = None) -> User:
+    """Completes the registration the link belongs to; raises LinkInvalid."""
+    now = now or timezone.now()
+    request = (
+        RegistrationRequest.objects.select_for_update()
+        .filter(token_hash=_token_hash(token), method=Contract.RegistrationMethod.EMAIL)
+        .exclude(token_hash="")
+        .first()
+    )
+    if request is None or request.completed_at is not None:
+        raise LinkInvalid
+    if request.created_at + _link_lifetime() <= now:
+        raise LinkInvalid
+    try:
+        return _complete(request=request, now=now)
+    except RegistrationError as error:
+        raise LinkInvalid from error
+
+
+@transaction.atomic
+def registration_sms_complete(
+    *, request: RegistrationRequest, code_id: int | None, now: dt.datetime | None = None
+) -> User:
+    """Completes an SMS registration whose code was confirmed ("Подтверждено")."""
+    now = now or timezone.now()
+    request = RegistrationRequest.objects.select_for_update().get(pk=request.pk)
+    code = code_confirmed(code_id=code_id, now=now)
+    if code is None or code.registration_id != request.pk or request.completed_at is not None:
+        raise RegistrationError("Введите код подтверждения из SMS и нажмите «ОК».")
+    user = _complete(request=request, now=now)
+    code.used_at = now
+    code.save(update_fields=["used_at"])
+    return user
+
+
+@transaction.atomic
+def contract_registration_reset(*, contract: Contract) -> int:
+    """Staff undo a registration: the INN signs in again, the password and the
+    user's sessions end. Returns the number of sessions ended."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract.registered_at = None
+    contract.registration_method = ""
+    contract.save(update_fields=["registered_at", "registration_method"])
+    contract.registration_requests.filter(completed_at__isnull=True).delete()
+    contract.confirmation_codes.filter(used_at__isnull=True).update(used_at=timezone.now())
+    user = User.objects.filter(contract=contract).first()
+    if user is None:
+        return 0
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return user_sessions_end(user=user)

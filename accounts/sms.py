@@ -1,0 +1,122 @@
+"""SMS: one template per message, sent through the backend named in settings.
+
+settings.SMS_BACKEND is "file" (one file per message under SMS_FILE_PATH,
+the development default), "console", "locmem" (messages collect in
+`outbox`, for tests) or "twilio" (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN,
+TWILIO_FROM; TWILIO_API_BASE points the client at another address). Any
+failure is raised as SmsDeliveryError, which views turn into a message.
+"""
+
+import sys
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+
+class SmsDeliveryError(Exception):
+    """The message did not leave; the text is safe to show to the customer."""
+
+
+@dataclass(frozen=True)
+class SmsMessage:
+    to: str
+    body: str
+
+
+# The "locmem" backend's sent messages, like django.core.mail.outbox.
+outbox: list[SmsMessage] = []
+
+
+class BaseSmsBackend:
+    def send(self, message: SmsMessage) -> None:
+        raise NotImplementedError
+
+
+class ConsoleBackend(BaseSmsBackend):
+    def send(self, message: SmsMessage) -> None:
+        sys.stdout.write(f"SMS to {message.to}\n{message.body}\n{'-' * 40}\n")
+        sys.stdout.flush()
+
+
+class LocmemBackend(BaseSmsBackend):
+    def send(self, message: SmsMessage) -> None:
+        outbox.append(message)
+
+
+class FileBackend(BaseSmsBackend):
+    """One text file per message, named by time so that `ls` sorts them."""
+
+    def send(self, message: SmsMessage) -> None:
+        directory = settings.SMS_FILE_PATH
+        name = f"{timezone.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.txt"
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            (directory / name).write_text(f"To: {message.to}\n\n{message.body}\n", encoding="utf-8")
+        except OSError as error:
+            raise SmsDeliveryError("Не удалось отправить SMS. Попробуйте позже.") from error
+
+
+def _twilio_http_client(api_base: str):
+    from twilio.http.http_client import TwilioHttpClient
+
+    class RebasedHttpClient(TwilioHttpClient):
+        """Sends what the library addresses to https://api.twilio.com to api_base."""
+
+        def request(self, method, url, *args, **kwargs):
+            parts = urlsplit(url)
+            base = api_base.rstrip("/")
+            query = f"?{parts.query}" if parts.query else ""
+            return super().request(method, f"{base}{parts.path}{query}", *args, **kwargs)
+
+    return RebasedHttpClient(timeout=settings.SMS_TIMEOUT)
+
+
+class TwilioBackend(BaseSmsBackend):
+    def __init__(self) -> None:
+        from twilio.http.http_client import TwilioHttpClient
+        from twilio.rest import Client
+
+        if not (settings.TWILIO_ACCOUNT_SID and settings.TWILIO_AUTH_TOKEN and settings.TWILIO_FROM):
+            raise SmsDeliveryError("Отправка SMS не настроена. Выберите подтверждение по электронной почте.")
+        http_client = (
+            _twilio_http_client(settings.TWILIO_API_BASE)
+            if settings.TWILIO_API_BASE
+            else TwilioHttpClient(timeout=settings.SMS_TIMEOUT)
+        )
+        self.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)
+
+    def send(self, message: SmsMessage) -> None:
+        from requests import RequestException
+        from twilio.base.exceptions import TwilioException
+
+        try:
+            self.client.messages.create(to=message.to, from_=settings.TWILIO_FROM, body=message.body)
+        except (TwilioException, RequestException, OSError) as error:
+            raise SmsDeliveryError(
+                "Не удалось отправить SMS на этот номер. Проверьте номер телефона или попробуйте позже."
+            ) from error
+
+
+BACKENDS = {
+    "file": FileBackend,
+    "console": ConsoleBackend,
+    "locmem": LocmemBackend,
+    "twilio": TwilioBackend,
+}
+
+
+def sms_backend() -> BaseSmsBackend:
+    name = settings.SMS_BACKEND
+    backend_class = BACKENDS.get(name) or import_string(name)
+    return backend_class()
+
+
+def sms_send(*, name: str, to: str, context: dict) -> None:
+    """Renders templates/sms/<name>.txt and sends it to `to` (E.164)."""
+    body = render_to_string(f"sms/{name}.txt", context).strip()
+    sms_backend().send(SmsMessage(to=to, body=body))

@@ -1,0 +1,195 @@
+import datetime as dt
+import re
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.tokens import default_token_generator
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Contract, User
+from tests.accounts.conftest import last_code
+from tests.conftest import PASSWORD, client_for, make_contract
+
+pytestmark = pytest.mark.django_db
+RESET = reverse("accounts:password-reset")
+SEND = reverse("accounts:password-reset-send")
+CODE = reverse("accounts:password-reset-code")
+NEW = reverse("accounts:password-reset-new")
+LOGIN = reverse("accounts:login")
+FRESH = "Novyi-Parol-77"
+
+
+@pytest.fixture
+def registered(db) -> Contract:
+    contract = make_contract(number="12345-ЭС")
+    User.objects.filter(contract=contract).update(email="ivanov@mail.ru", phone="+79025550112")
+    return contract
+
+
+def _start(client, number="12345-ЭС"):
+    response = client.post(RESET, {"contract_number": number})
+    assert response.status_code == 302 and response["Location"] == SEND
+    return client.get(SEND)
+
+
+def _signs_in(password) -> bool:
+    response = Client().post(LOGIN, {"contract_number": "12345-ЭС", "secret": password})
+    return response.status_code == 302
+
+
+def test_forgot_password_link_on_the_sign_in_page_leads_here(client):
+    assert f'href="{RESET}"' in client.get(LOGIN).content.decode()
+    page = client.get(RESET).content.decode()
+    assert "Восстановление пароля" in page and "Номер договора" in page
+
+
+def test_registered_contacts_are_shown_masked(client, registered):
+    page = _start(client).content.decode()
+    assert "По электронной почте: i***@mail.ru" in page
+    assert "По SMS: +7(902)***-**-12" in page
+    assert "ivanov@mail.ru" not in page and "5550112" not in page
+
+
+def test_recovery_by_e_mail_link(client, registered):
+    _start(client)
+    response = client.post(SEND, {"method": "email"})
+    assert response.status_code == 200
+    assert "i***@mail.ru" in response.content.decode()
+    message = mail.outbox[-1]
+    assert message.to == ["ivanov@mail.ru"]
+    assert message.subject == "Восстановление пароля в личном кабинете АО «ЭнСер»"
+    assert message.alternatives[0][1] == "text/html"
+    link = re.search(r"http://testserver(/password/reset/link/\S+/)", message.body).group(1)
+    browser = Client()
+    response = browser.get(link)
+    assert response.status_code == 302 and response["Location"] == NEW
+    page = browser.get(NEW).content.decode()
+    assert "Введите новый пароль" in page and "Подтвердите новый пароль" in page
+    response = browser.post(NEW, {"new_password1": FRESH, "new_password2": FRESH})
+    assert response.status_code == 302 and response["Location"] == LOGIN
+    assert _signs_in(FRESH) and not _signs_in(PASSWORD)
+    # The link works once.
+    assert Client().get(link).status_code == 400
+
+
+def test_recovery_by_sms_code(client, registered, sms_outbox):
+    _start(client)
+    response = client.post(SEND, {"method": "sms"})
+    assert response.status_code == 302 and response["Location"] == CODE
+    assert sms_outbox[-1].to == "+79025550112"
+    page = client.get(CODE).content.decode()
+    assert "+7(902)***-**-12" in page and "Код подтверждения" in page
+    response = client.post(CODE, {"action": "confirm", "code": last_code(sms_outbox)})
+    assert response.status_code == 302 and response["Location"] == NEW
+    response = client.post(NEW, {"new_password1": FRESH, "new_password2": FRESH})
+    assert response.status_code == 302
+    assert _signs_in(FRESH)
+    # The code is spent.
+    assert client.get(NEW).status_code == 400
+
+
+def test_new_password_rules_apply(client, registered, sms_outbox):
+    _start(client)
+    client.post(SEND, {"method": "sms"})
+    client.post(CODE, {"action": "confirm", "code": last_code(sms_outbox)})
+    for first, second, message in [
+        (FRESH, FRESH + "x", "Пароли не совпадают."),
+        ("Kod-123", "Kod-123", "как минимум 8"),
+        ("K" * 10 + "-" + "1" * 10, "K" * 10 + "-" + "1" * 10, "не более 20 символов"),
+    ]:
+        response = client.post(NEW, {"new_password1": first, "new_password2": second})
+        assert response.status_code == 400
+        assert message in response.content.decode()
+    assert _signs_in(PASSWORD)
+
+
+def test_a_wrong_recovery_code_is_refused(client, registered, sms_outbox):
+    _start(client)
+    client.post(SEND, {"method": "sms"})
+    wrong = "000000" if last_code(sms_outbox) != "000000" else "111111"
+    response = client.post(CODE, {"action": "confirm", "code": wrong})
+    assert response.status_code == 400
+    assert "Осталось попыток: 4" in response.content.decode()
+    assert client.get(NEW).status_code == 400
+
+
+@pytest.mark.parametrize("number", ["77777-ЭС", "54321-ЭС"])
+def test_unknown_or_unregistered_contract_gets_the_same_answer(client, registered, sms_outbox, number):
+    if number == "54321-ЭС":
+        make_contract(number=number, inn="7456009877", kpp="745601001", registered=False)
+    real = Client()
+    real_page = _start(real).content.decode()
+    page = _start(client, number).content.decode()
+    masks = re.compile(r"По электронной почте: \w\*\*\*@[\w.]+|По SMS: \+7\(9\d\d\)\*\*\*-\*\*-\d\d")
+    assert len(masks.findall(page)) == len(masks.findall(real_page)) == 2
+
+    def strip(text, own_number):
+        return re.sub(r'value="[^"]+"', "", masks.sub("", text)).replace(own_number, "N")
+
+    # Apart from the number, the contacts and the CSRF token the pages are the same.
+    assert strip(page, number) == strip(real_page, "12345-ЭС")
+    # The made-up contacts stay the same on every visit.
+    assert masks.findall(_start(Client(), number).content.decode()) == masks.findall(page)
+
+    response = client.post(SEND, {"method": "email"})
+    assert response.status_code == 200
+    assert "Проверьте почту" in response.content.decode()
+    assert mail.outbox == []
+
+    client.post(RESET, {"contract_number": number})
+    response = client.post(SEND, {"method": "sms"})
+    assert response.status_code == 302 and response["Location"] == CODE
+    assert sms_outbox == []
+    response = client.post(CODE, {"action": "confirm", "code": "123456"})
+    assert response.status_code == 400
+    assert "Неверный код подтверждения. Осталось попыток: 4." in response.content.decode()
+    assert client.get(NEW).status_code == 400
+
+
+def test_a_forged_or_expired_recovery_link_is_refused(client, registered, monkeypatch):
+    _start(client)
+    client.post(SEND, {"method": "email"})
+    link = re.search(r"http://testserver(/password/reset/link/\S+/)", mail.outbox[-1].body).group(1)
+    assert Client().get("/password/reset/link/MQ/forged-token/").status_code == 400
+    assert Client().get("/password/reset/link/%%%/x/").status_code in (400, 404)
+    later = dt.datetime.now() + dt.timedelta(hours=24, minutes=1)
+    monkeypatch.setattr(default_token_generator, "_now", lambda: later)
+    response = Client().get(link)
+    assert response.status_code == 400
+    assert "Ссылка недействительна" in response.content.decode()
+
+
+def test_setting_a_new_password_ends_every_session(client, registered, sms_outbox):
+    signed_in = client_for(registered)
+    assert signed_in.get(reverse("accounts:home")).status_code == 200
+    _start(client)
+    client.post(SEND, {"method": "sms"})
+    client.post(CODE, {"action": "confirm", "code": last_code(sms_outbox)})
+    client.post(NEW, {"new_password1": FRESH, "new_password2": FRESH})
+    assert signed_in.get(reverse("accounts:home")).status_code == 302
+    assert SESSION_KEY not in client.session
+
+
+def test_new_password_page_without_a_proof_is_refused(client):
+    assert client.get(NEW).status_code == 400
+    assert client.get(CODE)["Location"] == RESET
+    assert client.get(SEND)["Location"] == RESET
+
+
+def test_malformed_contract_number_is_explained(client):
+    response = client.post(RESET, {"contract_number": "12-34"})
+    assert response.status_code == 400
+    assert "в формате 00000-ЭС" in response.content.decode()
+
+
+def test_a_recovery_code_lives_five_minutes(client, registered, sms_outbox, monkeypatch):
+    _start(client)
+    client.post(SEND, {"method": "sms"})
+    later = timezone.now() + dt.timedelta(minutes=5, seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    response = client.post(CODE, {"action": "confirm", "code": last_code(sms_outbox)})
+    assert response.status_code == 400
+    assert "Срок действия кода истек" in response.content.decode()

@@ -1,0 +1,179 @@
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import Contract, RegistrationRequest, User
+from tests.accounts.conftest import FIRST_INN, FIRST_NUMBER, inn_client, registration_data
+from tests.conftest import PASSWORD, make_contract
+
+pytestmark = pytest.mark.django_db
+REGISTER = reverse("accounts:register")
+
+
+def test_registration_page_has_the_manuals_labels(registering_client):
+    response = registering_client.get(REGISTER)
+    page = response.content.decode()
+    assert response.status_code == 200
+    for text in [
+        "Окно регистрации для юридических лиц",
+        "Уважаемые клиенты!",
+        "Номер договора",
+        "Введите новый пароль",
+        "Подтвердите новый пароль",
+        "Адрес e-mail",
+        "Номер телефона",
+        "По электронной почте",
+        "По SMS",
+        "Отправить смс",
+        "Подтверждаю свое согласие на обработку персональных данных",
+        "Сохранить",
+        "** Длина пароля должна быть не менее 8 и не более 20 символов",
+    ]:
+        assert text in page, text
+    # The contract number is shown filled in and cannot be edited.
+    assert 'value="54321-ЭС"' in page
+    assert "readonly" in page and "disabled" in page
+    # Over-long passwords must reach the validator, not be cut by the browser.
+    assert 'maxlength="20"' not in page
+
+
+def test_length_note_follows_the_settings(registering_client, settings):
+    settings.PASSWORD_MIN_LENGTH = 10
+    settings.PASSWORD_MAX_LENGTH = 30
+    page = registering_client.get(REGISTER).content.decode()
+    assert "Длина пароля должна быть не менее 10 и не более 30 символов" in page
+
+
+def test_without_the_inn_sign_in_registration_sends_to_sign_in(client, first_contract):
+    response = client.get(REGISTER)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:login")
+
+
+def _refused(client, field, message, **overrides):
+    response = client.post(REGISTER, registration_data(**overrides))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="id_{field}_error"' in page, page
+    assert message in page
+    return page
+
+
+def _nothing_changed(contract):
+    contract.refresh_from_db()
+    assert not contract.is_registered
+    assert not RegistrationRequest.objects.exists()
+    assert mail.outbox == []
+
+
+def test_mismatched_passwords_are_refused(registering_client, first_contract):
+    _refused(registering_client, "new_password2", "Пароли не совпадают.", new_password2="Teplo-Set-2025")
+    _nothing_changed(first_contract)
+
+
+def test_seven_characters_are_too_short(registering_client, first_contract):
+    _refused(
+        registering_client,
+        "new_password1",
+        "как минимум 8",
+        new_password1="Tep-202",
+        new_password2="Tep-202",
+    )
+    _nothing_changed(first_contract)
+
+
+def test_twenty_one_characters_are_too_long_and_not_truncated(registering_client, first_contract):
+    password = "Teplo-Set-2024-Miass!"
+    assert len(password) == 21
+    _refused(
+        registering_client,
+        "new_password1",
+        "не более 20 символов",
+        new_password1=password,
+        new_password2=password,
+    )
+    _nothing_changed(first_contract)
+
+
+def test_twenty_characters_are_accepted(registering_client, first_contract):
+    password = "Teplo-Set-2024-Miass"
+    response = registering_client.post(
+        REGISTER, registration_data(new_password1=password, new_password2=password)
+    )
+    assert response.status_code == 200
+    assert RegistrationRequest.objects.filter(contract=first_contract).exists()
+
+
+@pytest.mark.parametrize("password", ["password123", "12345678901", "54321-ЭС1"])
+def test_common_numeric_and_similar_passwords_are_refused(registering_client, password):
+    response = registering_client.post(
+        REGISTER, registration_data(new_password1=password, new_password2=password)
+    )
+    assert response.status_code == 400
+    assert 'id="id_new_password1_error"' in response.content.decode()
+
+
+@pytest.mark.parametrize("phone", ["12345", "+7 3513 29-15-35", "+1 202 555 0143", "девять"])
+def test_bad_phone_is_refused(registering_client, first_contract, phone):
+    _refused(registering_client, "phone", "мобильного телефона", phone=phone)
+    _nothing_changed(first_contract)
+
+
+@pytest.mark.parametrize("email", ["ivanov", "ivanov@", "ivanov@mail", "i v@mail.ru"])
+def test_bad_email_is_refused(registering_client, first_contract, email):
+    _refused(registering_client, "email", "Введите адрес e-mail", email=email)
+    _nothing_changed(first_contract)
+
+
+def test_without_consent_there_is_no_registration(registering_client, first_contract):
+    _refused(registering_client, "consent", "Без согласия на обработку персональных данных", consent=None)
+    _nothing_changed(first_contract)
+
+
+def test_typed_values_come_back_after_an_error(registering_client):
+    page = _refused(registering_client, "consent", "Без согласия", consent=None)
+    assert 'value="ivanov@mail.ru"' in page
+    assert 'value="+7 902 555-01-12"' in page
+    # A validation error does not echo passwords back.
+    assert "Teplo-Set-2024" not in page
+
+
+def test_a_registered_contract_cannot_be_registered_again(first_contract):
+    client = inn_client()
+    # Meanwhile the contract gets registered (say, by the link in another browser).
+    Contract.objects.filter(pk=first_contract.pk).update(registered_at="2024-01-01T00:00:00Z")
+    user = User.objects.get(contract=first_contract)
+    user.set_password(PASSWORD)
+    user.email = "first@mail.ru"
+    user.save()
+    response = client.post(REGISTER, registration_data(email="intruder@mail.ru"))
+    assert response.status_code == 409
+    assert "Договор уже зарегистрирован" in response.content.decode()
+    # The INN no longer opens registration either.
+    again = Client().post(reverse("accounts:login"), {"contract_number": FIRST_NUMBER, "secret": FIRST_INN})
+    assert again.status_code == 400
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert user.email == "first@mail.ru"
+    assert not RegistrationRequest.objects.exists()
+    assert mail.outbox == []
+
+
+def test_registered_contract_page_says_so(first_contract):
+    client = inn_client()
+    Contract.objects.filter(pk=first_contract.pk).update(registered_at="2024-01-01T00:00:00Z")
+    response = client.get(REGISTER)
+    assert response.status_code == 409
+    assert "Договор уже зарегистрирован" in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_the_inn_session_of_one_contract_cannot_register_another(first_contract):
+    other = make_contract(number="11111-ЭС", registered=False)
+    client = inn_client()
+    client.post(REGISTER, registration_data())
+    request = RegistrationRequest.objects.get()
+    assert request.contract == first_contract
+    assert not other.registration_requests.exists()

@@ -1,0 +1,216 @@
+import datetime as dt
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import sms
+from accounts.models import ConfirmationCode, RegistrationRequest, User
+from tests.accounts.conftest import FIRST_INN, FIRST_NUMBER, NEW_PASSWORD, last_code, registration_data
+
+pytestmark = pytest.mark.django_db
+REGISTER = reverse("accounts:register")
+LOGIN = reverse("accounts:login")
+
+
+class Clock:
+    """timezone.now, moved by hand."""
+
+    def __init__(self, monkeypatch):
+        self.now = timezone.now()
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+
+    def advance(self, **delta):
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
+
+
+def _send(client, **overrides):
+    response = client.post(REGISTER, registration_data(method="sms", action="send-sms", **overrides))
+    assert response.status_code == 302, response.content.decode()
+    return client.get(REGISTER)
+
+
+def _confirm(client, code):
+    return client.post(REGISTER, {"action": "confirm", "code": code})
+
+
+def test_registration_by_sms_step_by_step(registering_client, first_contract, sms_outbox):
+    page = _send(registering_client).content.decode()
+    for text in ["СМС подтверждение", "Код подтверждения", "ОК", "Отправить смс", "Сохранить"]:
+        assert text in page, text
+    assert "Код подтверждения отправлен на номер +7(902)***-**-12" in page
+    assert len(sms_outbox) == 1
+    assert sms_outbox[0].to == "+79025550112"
+    code = last_code(sms_outbox)
+    assert "Код подтверждения регистрации" in sms_outbox[0].body
+    # Not yet: the contract waits for the code.
+    first_contract.refresh_from_db()
+    assert not first_contract.is_registered
+
+    response = _confirm(registering_client, code)
+    assert response.status_code == 302
+    page = registering_client.get(REGISTER).content.decode()
+    assert "Подтверждено" in page
+
+    response = registering_client.post(REGISTER, {"action": "save"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:home")
+    first_contract.refresh_from_db()
+    assert first_contract.is_registered
+    assert first_contract.registration_method == "sms"
+    user = User.objects.get(contract=first_contract)
+    assert int(registering_client.session[SESSION_KEY]) == user.pk
+    assert user.check_password(NEW_PASSWORD)
+    assert user.email == "ivanov@mail.ru" and user.phone.as_e164 == "+79025550112"
+    assert registering_client.get(reverse("accounts:home")).status_code == 200
+    assert mail.outbox == []
+    # The password signs in now, the INN does not.
+    assert Client().post(LOGIN, {"contract_number": FIRST_NUMBER, "secret": NEW_PASSWORD}).status_code == 302
+    assert Client().post(LOGIN, {"contract_number": FIRST_NUMBER, "secret": FIRST_INN}).status_code == 400
+
+
+def test_save_with_sms_chosen_sends_the_code(registering_client, sms_outbox):
+    response = registering_client.post(REGISTER, registration_data(method="sms", action="save"))
+    assert response.status_code == 302
+    assert len(sms_outbox) == 1
+
+
+def test_codes_are_six_digits_and_stored_hashed(registering_client, sms_outbox):
+    _send(registering_client)
+    code = last_code(sms_outbox)
+    record = ConfirmationCode.objects.get()
+    assert len(code) == 6 and code.isdigit()
+    assert code not in record.code_hash and len(record.code_hash) == 64
+    assert record.expires_at - record.created_at == dt.timedelta(minutes=5)
+
+
+def test_save_before_the_code_is_confirmed_is_refused(registering_client, first_contract):
+    _send(registering_client)
+    response = registering_client.post(REGISTER, {"action": "save"})
+    assert response.status_code == 400
+    assert "Введите код подтверждения из SMS" in response.content.decode()
+    first_contract.refresh_from_db()
+    assert not first_contract.is_registered
+
+
+def test_a_wrong_code_is_told_with_the_tries_left(registering_client, sms_outbox):
+    _send(registering_client)
+    wrong = "000000" if last_code(sms_outbox) != "000000" else "111111"
+    response = _confirm(registering_client, wrong)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Неверный код подтверждения. Осталось попыток: 4." in page
+    assert 'id="id_code_error"' in page
+    assert "Подтверждено" not in page
+
+
+def test_five_wrong_tries_kill_the_code(registering_client, first_contract, sms_outbox, clock):
+    _send(registering_client)
+    code = last_code(sms_outbox)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        response = _confirm(registering_client, wrong)
+    assert "Код больше не действует" in response.content.decode()
+    # Even the right code does not help now.
+    response = _confirm(registering_client, code)
+    assert response.status_code == 400
+    assert "Код больше не действует" in response.content.decode()
+    assert registering_client.post(REGISTER, {"action": "save"}).status_code == 400
+    # A new code, after the wait, works.
+    clock.advance(seconds=61)
+    response = registering_client.post(REGISTER, {"action": "send-sms", "phone": "+79025550112"})
+    assert response.status_code == 302
+    assert _confirm(registering_client, last_code(sms_outbox)).status_code == 302
+    assert registering_client.post(REGISTER, {"action": "save"}).status_code == 302
+    first_contract.refresh_from_db()
+    assert first_contract.is_registered
+
+
+def test_a_code_lives_five_minutes(registering_client, first_contract, sms_outbox, clock):
+    _send(registering_client)
+    clock.advance(minutes=5, seconds=1)
+    response = _confirm(registering_client, last_code(sms_outbox))
+    assert response.status_code == 400
+    assert "Срок действия кода истек" in response.content.decode()
+
+
+def test_a_code_within_its_life_works(registering_client, sms_outbox, clock):
+    _send(registering_client)
+    clock.advance(minutes=4, seconds=59)
+    assert _confirm(registering_client, last_code(sms_outbox)).status_code == 302
+
+
+def test_a_resend_too_soon_is_refused(registering_client, sms_outbox, clock):
+    _send(registering_client)
+    clock.advance(seconds=30)
+    response = registering_client.post(REGISTER, {"action": "send-sms", "phone": "+79025550112"})
+    assert response.status_code == 400
+    assert "Новый код можно запросить через 30 с." in response.content.decode()
+    assert len(sms_outbox) == 1
+    assert ConfirmationCode.objects.count() == 1
+
+
+def test_a_resend_after_a_minute_replaces_the_old_code(registering_client, sms_outbox, clock):
+    _send(registering_client)
+    old = last_code(sms_outbox)
+    clock.advance(seconds=60)
+    response = registering_client.post(REGISTER, {"action": "send-sms", "phone": "+7 (912) 000-11-22"})
+    assert response.status_code == 302
+    assert len(sms_outbox) == 2
+    assert sms_outbox[-1].to == "+79120001122"
+    new = last_code(sms_outbox)
+    if old != new:
+        assert _confirm(registering_client, old).status_code == 400
+    assert _confirm(registering_client, new).status_code == 302
+    registering_client.post(REGISTER, {"action": "save"})
+    assert User.objects.get(username=FIRST_NUMBER).phone.as_e164 == "+79120001122"
+
+
+def test_going_back_to_the_form_does_not_skip_the_wait(registering_client, sms_outbox):
+    _send(registering_client)
+    registering_client.post(REGISTER, {"action": "change"})
+    response = registering_client.post(REGISTER, registration_data(method="sms", action="send-sms"))
+    assert response.status_code == 400
+    assert "Новый код можно запросить" in response.content.decode()
+    assert len(sms_outbox) == 1
+
+
+def test_failed_sms_keeps_everything_typed(registering_client, first_contract, monkeypatch):
+    def broken(self, message):
+        raise sms.SmsDeliveryError("Не удалось отправить SMS на этот номер.")
+
+    monkeypatch.setattr(sms.LocmemBackend, "send", broken)
+    response = registering_client.post(REGISTER, registration_data(method="sms", action="send-sms"))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Не удалось отправить SMS на этот номер." in page
+    assert 'value="ivanov@mail.ru"' in page and 'value="+7 902 555-01-12"' in page
+    assert page.count(f'value="{NEW_PASSWORD}"') == 2
+    assert not RegistrationRequest.objects.exists() and not ConfirmationCode.objects.exists()
+    first_contract.refresh_from_db()
+    assert not first_contract.is_registered
+
+
+def test_a_code_of_another_session_does_not_complete_this_one(first_contract, sms_outbox, clock):
+    from tests.accounts.conftest import inn_client
+
+    first = inn_client()
+    _send(first, email="first@mail.ru")
+    code = last_code(sms_outbox)
+    clock.advance(seconds=61)
+    second = inn_client()
+    _send(second, email="second@mail.ru")
+    # The first request was replaced: its code no longer completes anything.
+    first.post(REGISTER, {"action": "confirm", "code": code})
+    response = first.post(REGISTER, {"action": "save"})
+    assert response.status_code == 400
+    first_contract.refresh_from_db()
+    assert not first_contract.is_registered
