@@ -177,3 +177,11 @@ def test_the_inn_session_of_one_contract_cannot_register_another(first_contract)
     request = RegistrationRequest.objects.get()
     assert request.contract == first_contract
     assert not other.registration_requests.exists()
+
+
+def test_registration_pages_run_few_queries(registering_client, django_assert_max_num_queries, sms_outbox):
+    with django_assert_max_num_queries(3):
+        assert registering_client.get(REGISTER).status_code == 200
+    registering_client.post(REGISTER, registration_data(method="sms", action="send-sms"))
+    with django_assert_max_num_queries(4):
+        assert registering_client.get(REGISTER).status_code == 200

@@ -1,0 +1,82 @@
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+
+from tests.conftest import PASSWORD, client_for
+
+pytestmark = pytest.mark.django_db
+CHANGE = reverse("accounts:password-change")
+FRESH = "Novyi-Parol-77"
+
+
+def _change(client, old=PASSWORD, first=FRESH, second=FRESH):
+    return client.post(CHANGE, {"old_password": old, "new_password1": first, "new_password2": second})
+
+
+def test_change_page_sits_on_the_requisites_tab(customer_client):
+    response = customer_client.get(CHANGE)
+    page = response.content.decode()
+    assert response.status_code == 200
+    for text in ["Изменить пароль", "Текущий пароль", "Введите новый пароль", "Подтвердите новый пароль"]:
+        assert text in page, text
+    assert "Длина пароля должна быть не менее 8 и не более 20 символов" in page
+    assert f'<a href="{reverse("accounts:requisites")}" aria-current="page">' in page
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client):
+    assert client.get(CHANGE)["Location"].startswith(reverse("accounts:login"))
+
+
+def test_password_changes_and_other_sessions_end(contract):
+    here = client_for(contract)
+    elsewhere = client_for(contract)
+    assert Session.objects.count() == 2
+    response = _change(here)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:requisites")
+    contract.user.refresh_from_db()
+    assert contract.user.check_password(FRESH)
+    # This browser stays signed in; the other one is out, its session gone.
+    assert here.get(reverse("accounts:home")).status_code == 200
+    assert elsewhere.get(reverse("accounts:home")).status_code == 302
+    assert Session.objects.count() == 1
+
+
+def test_wrong_old_password_changes_nothing(contract):
+    client = client_for(contract)
+    response = _change(client, old="not-my-password")
+    assert response.status_code == 400
+    assert "Текущий пароль введен неверно." in response.content.decode()
+    contract.user.refresh_from_db()
+    assert contract.user.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "first, second, message",
+    [
+        (FRESH, "Novyi-Parol-78", "Пароли не совпадают."),
+        ("Nov-123", "Nov-123", "как минимум 8"),
+        ("Novyi-Parol-77-Miass", "Novyi-Parol-77-Miass", None),
+        ("Novyi-Parol-77-Miass!", "Novyi-Parol-77-Miass!", "не более 20 символов"),
+    ],
+)
+def test_new_password_rules(contract, first, second, message):
+    response = _change(client_for(contract), first=first, second=second)
+    if message is None:
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 400
+        assert message in response.content.decode()
+
+
+def test_staff_without_a_contract_gets_404(admin_client):
+    assert admin_client.get(CHANGE).status_code == 404
+
+
+def test_too_many_attempts_get_429(contract):
+    client = client_for(contract)
+    for _ in range(10):
+        assert _change(client, old="wrong-password").status_code == 400
+    assert _change(client).status_code == 429
+    contract.user.refresh_from_db()
+    assert contract.user.check_password(PASSWORD)
