@@ -212,14 +212,20 @@ def register_confirm(request, token: str):
 # "Забыли пароль?"
 
 
-@never_cache
-@ratelimit(key="ip", rate=RATES["password_reset_ip"], method="POST", block=True)
-@ratelimit(
-    key="accounts.ratelimits.contract_number_key",
-    rate=RATES["password_reset_contract"],
-    method="POST",
-    block=True,
-)
+def _reset_limited(view):
+    """Recovery requests per address and per contract number (typed on the
+    first step, kept in the session for the next)."""
+    view = ratelimit(
+        key="accounts.ratelimits.password_reset_contract_key",
+        rate=RATES["password_reset_contract"],
+        method="POST",
+        block=True,
+    )(view)
+    view = ratelimit(key="ip", rate=RATES["password_reset_ip"], method="POST", block=True)(view)
+    return never_cache(view)
+
+
+@_reset_limited
 def password_reset(request):
     form = PasswordResetStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -240,14 +246,7 @@ def _resend_wait(state: dict) -> int:
     return max(0, int(sent_at + settings.SMS_CODE_RESEND_AFTER - time.time() + 0.999))
 
 
-@never_cache
-@ratelimit(key="ip", rate=RATES["password_reset_ip"], method="POST", block=True)
-@ratelimit(
-    key="accounts.ratelimits.password_reset_contract_key",
-    rate=RATES["password_reset_contract"],
-    method="POST",
-    block=True,
-)
+@_reset_limited
 def password_reset_send(request):
     """Chooses where to send: the registered contacts, masked. An unknown or
     unregistered contract sees made-up ones and nothing is sent."""

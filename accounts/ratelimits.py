@@ -24,6 +24,8 @@ def inn_rate(group, request) -> str | None:
 
 
 def password_reset_contract_key(group, request) -> str:
+    if "contract_number" in request.POST:
+        return contract_number_key(group, request)
     return request.session.get("password_reset", {}).get("number", "")
 
 

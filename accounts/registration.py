@@ -45,6 +45,9 @@ def registration_user(*, contract: Contract) -> User:
 
 
 def _request_create(*, contract: Contract, method: str, email: str, phone: str, password: str, **extra):
+    """Call inside a transaction: locks the contract so that two requests or a
+    request and a completion do not interleave."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if contract.is_registered:
         raise RegistrationError(ALREADY_REGISTERED)
     # Only the latest request of a contract counts: older links and codes die.
@@ -68,7 +71,6 @@ def registration_email_start(
     Raises RegistrationError for a registered contract; mail errors
     (smtplib.SMTPException, OSError) reach the caller and nothing is kept.
     """
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
     token = secrets.token_urlsafe(32)
     request = _request_create(
         contract=contract,
@@ -96,7 +98,6 @@ def registration_sms_start(
     *, contract: Contract, email: str, phone: str, password: str
 ) -> tuple[RegistrationRequest, ConfirmationCode]:
     """Saves the request and sends a code to `phone` (see codes.code_send)."""
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
     request = _request_create(
         contract=contract,
         method=Contract.RegistrationMethod.SMS,
