@@ -158,7 +158,9 @@ def _complete(*, request: RegistrationRequest, now: dt.datetime) -> User:
     contract.registration_method = request.method
     contract.save(update_fields=["registered_at", "registration_method"])
     request.completed_at = now
-    request.save(update_fields=["completed_at"])
+    # The hash now lives on the user; the request keeps no copy of it.
+    request.password = ""
+    request.save(update_fields=["completed_at", "password"])
     # Whatever else was pending for this contract is void now.
     contract.registration_requests.filter(completed_at__isnull=True).delete()
     return user
@@ -220,3 +222,22 @@ def contract_registration_reset(*, contract: Contract) -> int:
     user.set_unusable_password()
     user.save(update_fields=["password"])
     return user_sessions_end(user=user)
+
+
+def confirmations_prune(*, now: dt.datetime | None = None, dry_run: bool = False) -> tuple[int, int]:
+    """Deletes registration requests that were never confirmed and whose link
+    has expired, and SMS codes older than CONFIRMATION_CODES_KEEP_DAYS (kept
+    that long for support questions). Returns (requests, codes)."""
+    now = now or timezone.now()
+    requests = RegistrationRequest.objects.filter(
+        completed_at__isnull=True, created_at__lte=now - _link_lifetime()
+    )
+    codes = ConfirmationCode.objects.filter(
+        created_at__lte=now - dt.timedelta(days=settings.CONFIRMATION_CODES_KEEP_DAYS)
+    )
+    counts = requests.count(), codes.count()
+    if not dry_run:
+        with transaction.atomic():
+            codes.delete()
+            requests.delete()
+    return counts

@@ -239,3 +239,4 @@ RATE_LIMITS.update(
     }
 )
 SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=20)
+CONFIRMATION_CODES_KEEP_DAYS = env.int("CONFIRMATION_CODES_KEEP_DAYS", default=30)
