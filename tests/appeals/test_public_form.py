@@ -272,3 +272,10 @@ def test_a_letter_that_fails_does_not_lose_the_appeal(client, choices, settings)
     assert "зарегистрировано" in page
     assert "письмо с подтверждением отправить не удалось" in page
     assert Appeal.objects.count() == 1
+
+
+def test_a_flood_of_files_is_refused_without_reading_them(client, choices, media_root):
+    files = [upload("scan.pdf") for _ in range(21)]
+    response = client.post(NEW, {**form_data(choices), "documents": files})
+    assert response.status_code == 400
+    assert Appeal.objects.count() == 0 and stored_files(media_root) == []
