@@ -7,6 +7,19 @@ from django.db import models
 from phonenumber_field.modelfields import PhoneNumberField
 
 
+def _person(verbose_name: str, **extra) -> models.ForeignKey:
+    # Who did something; the record stays when the account is deleted.
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        **extra,
+    )
+
+
 class ReferenceItem(models.Model):
     """A choice staff edit in admin; hidden ones stay on old appeals."""
 
@@ -77,14 +90,7 @@ class Appeal(models.Model):
         related_name="appeals",
         help_text="Пусто, если обращение направлено без входа в личный кабинет.",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="отправил пользователь",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = _person("отправил пользователь")
     premises_type = models.ForeignKey(PremisesType, verbose_name="вид помещения", on_delete=models.PROTECT)
     organization_name = models.CharField("наименование организации", max_length=255)
     appeal_type = models.ForeignKey(AppealType, verbose_name="вид обращения", on_delete=models.PROTECT)
@@ -104,15 +110,7 @@ class Appeal(models.Model):
         ),
     )
     replied_at = models.DateTimeField("ответ отправлен", null=True, blank=True, editable=False)
-    replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="ответил",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    replied_by = _person("ответил", editable=False)
 
     class Meta:
         verbose_name = "обращение"
@@ -141,14 +139,7 @@ class AppealStatusChange(models.Model):
     )
     status = models.CharField("статус", max_length=16, choices=Appeal.Status.choices)
     changed_at = models.DateTimeField("когда")
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    changed_by = _person("кто")
 
     class Meta:
         verbose_name = "изменение статуса"
