@@ -210,3 +210,10 @@ def test_a_signed_in_customer_of_an_unregistered_contract_is_treated_as_public(c
     page = client.get(NEW).content.decode()
     assert "Направить документы онлайн" in page
     assert "ООО «Новая»" not in page
+
+
+def test_odd_addresses_are_not_found_rather_than_errors(customer_client, staff_client, choices):
+    assert customer_client.get("/appeals/documents/99999999999999999999999/").status_code == 404
+    assert staff_client.get("/appeals/documents/99999999999999999999999/").status_code == 404
+    assert customer_client.get("/appeals/my/" + "9" * 300 + "/").status_code == 404
+    assert customer_client.get("/appeals/sent/" + "x" * 500 + "/").status_code == 404

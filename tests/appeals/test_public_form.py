@@ -279,3 +279,14 @@ def test_a_flood_of_files_is_refused_without_reading_them(client, choices, media
     response = client.post(NEW, {**form_data(choices), "documents": files})
     assert response.status_code == 400
     assert Appeal.objects.count() == 0 and stored_files(media_root) == []
+
+
+def test_the_default_limits_hold_at_their_edges(client, choices, media_root):
+    mb = 1024 * 1024
+    just_over = upload("scan.pdf", SAMPLES["scan.pdf"].ljust(10 * mb + 1, b"0"))
+    response = client.post(NEW, {**form_data(choices), "documents": [just_over]})
+    assert response.status_code == 400
+    assert "Файл «scan.pdf» больше 10,0\xa0МБ." in response.content.decode()
+    at_limit = [upload("scan.pdf", SAMPLES["scan.pdf"].ljust(10 * mb, b"0")) for _ in range(2)]
+    assert client.post(NEW, {**form_data(choices), "documents": at_limit}).status_code == 302
+    assert sum(p.stat().st_size for p in stored_files(media_root)) == 20 * mb
