@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import auth_views, views
+from accounts import auth_views, contact_views, views
 
 app_name = "accounts"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     ),
     path("password/change/", auth_views.password_change, name="password-change"),
     path("requisites/", views.requisites, name="requisites"),
+    path("requisites/contacts/", contact_views.contacts_edit, name="contacts-edit"),
 ]
