@@ -36,6 +36,8 @@ def test_password_changes_and_other_sessions_end(contract):
     assert response["Location"] == reverse("accounts:requisites")
     contract.user.refresh_from_db()
     assert contract.user.check_password(FRESH)
+    page = here.get(response["Location"]).content.decode()
+    assert "Пароль изменен. На других устройствах нужно войти заново." in page
     # This browser stays signed in; the other one is out, its session gone.
     assert here.get(reverse("accounts:home")).status_code == 200
     assert elsewhere.get(reverse("accounts:home")).status_code == 302
@@ -80,3 +82,13 @@ def test_too_many_attempts_get_429(contract):
     assert _change(client).status_code == 429
     contract.user.refresh_from_db()
     assert contract.user.check_password(PASSWORD)
+
+
+def test_requisites_tab_links_to_the_change(customer_client):
+    page = customer_client.get(reverse("accounts:requisites")).content.decode()
+    assert f'href="{CHANGE}"' in page and "Изменить пароль" in page
+
+
+def test_change_page_runs_few_queries(customer_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        assert customer_client.get(CHANGE).status_code == 200
