@@ -1,5 +1,7 @@
 """Reads on appeals, each limited to what the person asking may see."""
 
+import re
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
@@ -18,7 +20,15 @@ def customer_appeals(*, contract) -> QuerySet[Appeal]:
     )
 
 
+# How appeals.services.appeal_number_next writes a number: 2026-000123.
+APPEAL_NUMBER = re.compile(r"\d{4}-\d{6}")
+
+
 def customer_appeal_get(*, contract, number: str) -> Appeal:
+    # The number comes from the address bar and may hold anything, a NUL
+    # byte too, which PostgreSQL refuses to compare: only a well-formed one is looked up.
+    if not APPEAL_NUMBER.fullmatch(number):
+        raise Http404("Нет такого обращения")
     try:
         return customer_appeals(contract=contract).get(number=number)
     except Appeal.DoesNotExist:

@@ -217,3 +217,10 @@ def test_odd_addresses_are_not_found_rather_than_errors(customer_client, staff_c
     assert staff_client.get("/appeals/documents/99999999999999999999999/").status_code == 404
     assert customer_client.get("/appeals/my/" + "9" * 300 + "/").status_code == 404
     assert customer_client.get("/appeals/sent/" + "x" * 500 + "/").status_code == 404
+
+
+@pytest.mark.parametrize("number", ["2026-00001\x00", "a\x00b", "2026-000001 ", "２０２６-000001"])
+def test_an_appeal_number_with_odd_characters_is_not_found(customer_client, contract, choices, number):
+    make_appeal(choices, contract=contract)  # 2026-000001 or the like exists
+    customer_client.raise_request_exception = False
+    assert customer_client.get(reverse("appeals:detail", args=[number])).status_code == 404
