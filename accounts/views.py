@@ -51,7 +51,9 @@ def login_view(request):
 
 def _next_url(request) -> str | None:
     target = request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    # A path of this site only: redirect() would take anything else (`home`,
+    # `a%00b`) for a view's name and fail to reverse it.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

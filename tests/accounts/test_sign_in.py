@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
@@ -110,6 +112,16 @@ def test_next_is_followed_only_within_the_site(client, contract):
     response = client.post(
         LOGIN + "?next=https://evil.example/", {"contract_number": "12345-ЭС", "secret": PASSWORD}
     )
+    assert response["Location"] == reverse("accounts:home")
+
+
+@pytest.mark.parametrize("target", ["home", "a\x00b", "accounts:requisites", "charges/", "/\\evil.example"])
+def test_next_that_is_no_path_of_the_site_leads_home(client, contract, target):
+    client.raise_request_exception = False
+    response = client.post(
+        LOGIN + "?" + urlencode({"next": target}), {"contract_number": "12345-ЭС", "secret": PASSWORD}
+    )
+    assert response.status_code == 302
     assert response["Location"] == reverse("accounts:home")
 
 
