@@ -1,0 +1,103 @@
+"""The world the cross-cutting tests run in: customer A (the `contract`
+fixture) with something of every kind a cabinet URL can point at, and
+customer B (`other_contract`) who must never see any of it."""
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts import sms
+from accounts.models import ContactPerson, Contract
+from appeals.documents import document_kind
+from appeals.models import Appeal, AppealType, Branch, PremisesType
+from appeals.services import appeal_create
+from tests.conftest import make_payment
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+
+
+@dataclasses.dataclass
+class CustomerWorld:
+    a: Contract
+    b: Contract
+    appeal: Appeal
+    a_uidb64: str
+    # What only A's pages may show: a leak of any of them to B is a failure.
+    markers: tuple[str, ...]
+
+
+@pytest.fixture(autouse=True)
+def _quiet_side_channels(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SMS_BACKEND = "locmem"
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+def _appeal_of(contract: Contract, *, organization_name: str, message: str) -> Appeal:
+    premises, _ = PremisesType.objects.get_or_create(name="Нежилое помещение в МКД")
+    appeal_type, _ = AppealType.objects.get_or_create(name="Перерасчет")
+    branch, _ = Branch.objects.get_or_create(name="АО «ЭнСер»", defaults={"email": "abonent@rm-enser.ru"})
+    upload = SimpleUploadedFile("akt-alfa.pdf", PDF)
+    return appeal_create(
+        data={
+            "premises_type": premises,
+            "appeal_type": appeal_type,
+            "branch": branch,
+            "organization_name": organization_name,
+            "phone": "+79123456789",
+            "email": contract.user.email,
+            "premises_address": "г. Миасс, ул. Калинина, д. 12",
+            "message": message,
+            "consent_personal_data": True,
+            "consent_accuracy": True,
+        },
+        files=[upload],
+        kinds=[document_kind(upload, upload.name)],
+        contract=contract,
+        user=contract.user,
+    )
+
+
+@pytest.fixture
+def world(contract, other_contract) -> CustomerWorld:
+    """A: 12345-ЭС of ООО «Тепломонтаж», two charges, a payment, contacts, an
+    appeal with a document. B: 99999-ЭС of ООО «Чужая» with a charge of its own."""
+    a_user = contract.user
+    a_user.email = "alfa-secret@example.ru"
+    a_user.save()
+    make_payment(contract, dt.date(2021, 11, 15), "3141.59")
+    ContactPerson.objects.create(
+        contract=contract,
+        position=ContactPerson.Position.CHIEF_ACCOUNTANT,
+        full_name="Секретова Альфа Ивановна",
+        phone="+79120001122",
+        email="alfa-buh@example.ru",
+    )
+    appeal = _appeal_of(contract, organization_name="ООО «Тепломонтаж»", message="Протечка на вводе у Альфы")
+    return CustomerWorld(
+        a=contract,
+        b=other_contract,
+        appeal=appeal,
+        a_uidb64=urlsafe_base64_encode(force_bytes(a_user.pk)),
+        markers=(
+            "12345-ЭС",
+            "Тепломонтаж",
+            "10\u00a0339,57",  # A's balance: 13 481,16 charged, 3 141,59 paid
+            "5\u00a0392,46",
+            "8\u00a0088,70",
+            "3\u00a0141,59",
+            "5392.46",
+            "3141.59",
+            "alfa-secret@example.ru",
+            "Секретова Альфа",
+            "Протечка на вводе у Альфы",
+            appeal.number,
+            "akt-alfa.pdf",
+        ),
+    )

@@ -1,0 +1,538 @@
+"""Rule: no page ever answers 500 to something a user can type.
+
+Every GET URL (found by walking the URL resolver) gets hostile query
+strings, with the parameter names its view really reads (recorded while it
+answers) and some generic ones. Every POST form a customer or a visitor can
+reach (found by reading the pages' HTML, in each step of registration and
+recovery too) gets hostile values field by field. A refused form answers
+with a fitting 4xx, says why in Russian, gives back what was typed and
+writes nothing.
+"""
+
+import contextlib
+import re
+from html import unescape
+from html.parser import HTMLParser
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.http import QueryDict
+from django.test import Client
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.datastructures import MultiValueDict
+from django.utils.html import escape
+from django.utils.http import urlsafe_base64_encode
+
+from accounts import sms
+from tests.conftest import PASSWORD, client_for, make_contract
+from tests.core.routes import PUBLIC, ROUTES, address_for
+
+pytestmark = pytest.mark.django_db
+
+# Parameters many views read; tried on every URL besides those the view is seen reading.
+GENERIC_KEYS = (
+    "page",
+    "next",
+    "q",
+    "sort",
+    "year",
+    "month",
+    "date",
+    "from",
+    "to",
+    "start",
+    "end",
+    "all",
+    "id",
+)
+NUL = "a\x00b"
+LONG = "ж" * 10_000
+SQLISH = "' OR 1=1; DROP TABLE accounts_contract; --"
+ODD_UNICODE = "\u202eтест\ufeff\U0001f525\u0301\uffff\u2028"
+QUERY_VALUES = (
+    "2021-13-45",
+    "99999-01-01",
+    "0000-00-00",
+    "2021-02-30",
+    "",
+    LONG,
+    NUL,
+    ODD_UNICODE,
+    "-1",
+    "1e309",
+    "9" * 40,
+    SQLISH,
+    "../../etc/passwd",
+)
+# Tried one parameter at a time on the parameters a view reads.
+SHARP_QUERY_VALUES = ("2021-13-45", "99999-12-31", "0001-01-01", NUL, LONG, "-1", "٣")
+POST_TEXT_VALUES = (NUL, LONG, SQLISH, ODD_UNICODE, "-1", "2021-13-45", " ")
+POST_CHOICE_VALUES = ("-1", "99999999999999999999", NUL, LONG, "1.5")
+# What a refused form must give back in its field (printable, not cut by max_length).
+ECHOED = (SQLISH, ODD_UNICODE)
+ALLOWED_POST_STATUSES = {200, 302, 303, 400, 403, 404, 405, 409, 413, 429}
+ENGLISH_MESSAGES = (
+    "This field",
+    "Enter a valid",
+    "Null characters",
+    "Ensure this value",
+    "Select a valid choice",
+    "is required",
+)
+
+
+def _client(client: Client) -> Client:
+    client.raise_request_exception = False
+    return client
+
+
+# GET: hostile query strings.
+
+
+@contextlib.contextmanager
+def _query_reads():
+    """Records the names a view asks request.GET (and forms bound to it) for."""
+    keys: set[str] = set()
+    originals = {
+        "get": MultiValueDict.get,
+        "getlist": MultiValueDict.getlist,
+        "__getitem__": MultiValueDict.__getitem__,
+        "__contains__": dict.__contains__,
+    }
+
+    def recording(name):
+        original = originals[name]
+
+        def method(self, key, *args, **kwargs):
+            if isinstance(self, QueryDict) and isinstance(key, str):
+                keys.add(key)
+            return original(self, key, *args, **kwargs)
+
+        return method
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name in originals:
+            patch.setattr(MultiValueDict, name, recording(name))
+        yield keys
+
+
+def _query_variants(keys_read: set[str]):
+    keys = sorted(keys_read | set(GENERIC_KEYS))
+    for value in QUERY_VALUES:
+        yield {key: value for key in keys}
+    yield {key: [QUERY_VALUES[0], "2021-10-01", NUL] for key in keys}  # repeated parameters
+    for key in sorted(keys_read):
+        for value in SHARP_QUERY_VALUES:
+            yield {key: value}
+
+
+GET_CASES = [
+    pytest.param(route, who, id=f"{route.name}-{who}")
+    for route in ROUTES
+    for who in ("anonymous", "customer")
+    if who == "customer" or route.public or not route.params
+]
+
+
+@pytest.mark.parametrize(("route", "who"), GET_CASES)
+def test_hostile_query_strings_never_give_500(route, who, world):
+    address = address_for(route, world)
+    client = _client(client_for(world.a) if who == "customer" else Client())
+    with _query_reads() as keys_read:
+        first = client.get(address.url)
+    assert first.status_code < 500, f"GET {address.url}: {first.status_code}"
+    if first.status_code == 405:
+        return  # POST only: its forms are tested below
+    failures = []
+    for query in _query_variants({k for k in keys_read if not k.startswith("csrf")}):
+        response = client.get(address.url, query)
+        if response.status_code >= 500:
+            failures.append(f"{response.status_code} for GET {address.url} {_short(query)}")
+    assert not failures, "\n".join(failures)
+
+
+def _short(data: dict) -> str:
+    return repr({k: (v[:30] + "…" if isinstance(v, str) and len(v) > 30 else v) for k, v in data.items()})
+
+
+# POST: every form on every page, in every state a visitor can be in.
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: fields with their initial values, and submit buttons."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._form = None
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            if (a.get("method") or "get").lower() == "post":
+                self._form = {
+                    "action": a.get("action") or "",
+                    "fields": [],
+                    "buttons": [],
+                    "multipart": False,
+                }
+                self._form["multipart"] = "multipart" in (a.get("enctype") or "")
+                self.forms.append(self._form)
+            return
+        form = self._form
+        if form is None or "name" not in a:
+            return
+        if tag == "input":
+            kind = (a.get("type") or "text").lower()
+            if kind == "submit":
+                form["buttons"].append((a["name"], a.get("value", "")))
+            elif kind in ("checkbox", "radio"):
+                form["fields"].append(
+                    {
+                        "name": a["name"],
+                        "kind": kind,
+                        "value": a.get("value", "on"),
+                        "checked": "checked" in a,
+                    }
+                )
+            else:
+                form["fields"].append(
+                    {
+                        "name": a["name"],
+                        "kind": kind,
+                        "value": a.get("value", ""),
+                        # Disabled and read-only fields are the server's, not typed.
+                        "typed": "disabled" not in a and "readonly" not in a,
+                        # A honeypot: out of the tab order, only robots fill it in.
+                        "trap": a.get("tabindex") == "-1",
+                    }
+                )
+        elif tag == "button" and (a.get("type") or "submit") == "submit":
+            form["buttons"].append((a["name"], a.get("value", "")))
+        elif tag == "select":
+            self._select = {"name": a["name"], "kind": "select", "value": "", "options": []}
+            form["fields"].append(self._select)
+        elif tag == "option" and self._select is not None:
+            self._select["options"].append(a.get("value", ""))
+            if "selected" in a:
+                self._select["value"] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = {"name": a["name"], "kind": "textarea", "value": ""}
+            form["fields"].append(self._textarea)
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea["value"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def _typical(name: str, number: str) -> str:
+    """A value a person would type in a field of this name."""
+    short = name.rsplit("-", 1)[-1]
+    table = {
+        "contract_number": number,
+        "secret": PASSWORD,
+        "old_password": PASSWORD,
+        "new_password1": "Teplo-Set-2024",
+        "new_password2": "Teplo-Set-2024",
+        "code": "000000",
+        "full_name": "Иванов Иван Иванович",
+    }
+    if short in table:
+        return table[short]
+    if short.endswith("email"):
+        return "buh@example.ru"
+    if short.endswith("phone"):
+        return "+7 912 345-67-89"
+    return "Проверка"
+
+
+def _baseline(form: dict, number: str) -> dict:
+    """The form as a person would send it: what the page filled in, the first
+    real choice of each list, the boxes ticked and typical values elsewhere."""
+    data: dict = {}
+    for field in form["fields"]:
+        name, kind = field["name"], field["kind"]
+        if kind in ("file", "submit", "button", "image", "reset"):
+            continue
+        if kind == "select":
+            options = [o for o in field["options"] if o]
+            data[name] = field["value"] or (options[0] if options else "")
+        elif kind == "radio":
+            if field["checked"] or name not in data:
+                data[name] = field["value"]
+        elif kind in ("checkbox", "hidden") or field["value"] or field.get("trap"):
+            data[name] = field["value"]
+        else:
+            data[name] = _typical(name, number)
+    return data
+
+
+def _submissions(form: dict, baseline: dict):
+    """(what, data, echoed field or None, query string) for one form:
+    structure first, then the query string (`next` and the like), then field by field."""
+    yield "nothing at all", {}, None, None
+    yield "extra fields", {**baseline, "is_staff": "1", "contract": "1", "id": "-1", "zzz": LONG}, None, None
+    yield "every field twice", {k: [v, LONG] for k, v in baseline.items()}, None, None
+    for value in (NUL, LONG, ODD_UNICODE, "//evil.example/", "https://evil.example/", "/\\evil.example"):
+        yield f"?…={value[:20]!r}", baseline, None, {key: value for key in GENERIC_KEYS}
+    typed = {f["name"] for f in form["fields"] if f.get("typed", True) and not f.get("trap")}
+    kinds = {f["name"]: f["kind"] for f in form["fields"]}
+    for name, kind in kinds.items():
+        if name == "csrfmiddlewaretoken" or kind in ("submit", "button", "image", "reset"):
+            continue
+        if kind == "file":
+            for upload in (
+                SimpleUploadedFile("empty.pdf", b""),
+                SimpleUploadedFile(("ж" * 300) + ".pdf", b"%PDF-1.4\n%%EOF\n"),
+                SimpleUploadedFile("..%2F..%2Fx\u202egpj.pdf", b"MZ\x90\x00"),
+            ):
+                yield f"{name}={upload.name[:20]}", {**baseline, name: upload}, None, None
+            continue
+        values = POST_CHOICE_VALUES if kind in ("select", "radio", "checkbox", "hidden") else POST_TEXT_VALUES
+        text_like = name in typed and kind in ("text", "email", "tel", "search", "url", "number", "textarea")
+        for value in values:
+            yield f"{name}={value[:20]!r}", {**baseline, name: value}, name if text_like else None, None
+        yield f"{name} missing", {k: v for k, v in baseline.items() if k != name}, None, None
+
+
+def _tables_state() -> dict[str, str]:
+    """A digest of every table's rows (sessions aside): what a refused form
+    must leave as it was. Row counters would not do: a write rolled back to
+    a savepoint still counts in them."""
+    tables = [t for t in connection.introspection.table_names() if t != "django_session"]
+    quote = connection.ops.quote_name
+    sql = " UNION ALL ".join(
+        f"SELECT '{t}', md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM {quote(t)} x"  # noqa: S608 — table names from introspection
+        for t in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(cursor.fetchall())
+
+
+# The states a visitor passes through; each builds a fresh client in that state.
+
+
+def _anonymous(world) -> Client:
+    return Client()
+
+
+def _customer(world) -> Client:
+    return client_for(world.a)
+
+
+def _first_sign_in(world) -> Client:
+    """Signed in by INN with a contract not yet registered: the registration form."""
+    contract = world.first
+    client = Client()
+    response = client.post(
+        reverse("accounts:login"), {"contract_number": contract.number, "secret": contract.organization.inn}
+    )
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+def _registration_sms(world) -> Client:
+    client = _first_sign_in(world)
+    response = client.post(
+        reverse("accounts:register"),
+        {
+            "new_password1": "Teplo-Set-2024",
+            "new_password2": "Teplo-Set-2024",
+            "email": "ural@example.ru",
+            "phone": "+7 902 555-01-12",
+            "method": "sms",
+            "consent": "on",
+            "action": "send-sms",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client
+
+
+def _reset_started(world) -> Client:
+    client = Client()
+    response = client.post(reverse("accounts:password-reset"), {"contract_number": world.a.number})
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+def _reset_code(world) -> Client:
+    client = _reset_started(world)
+    response = client.post(reverse("accounts:password-reset-send"), {"method": "sms"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client
+
+
+def _reset_by_link(world) -> Client:
+    from django.contrib.auth.tokens import default_token_generator
+
+    user = type(world.a.user).objects.get(pk=world.a.user.pk)  # the password may have changed since
+    client = Client()
+    uidb64 = urlsafe_base64_encode(str(user.pk).encode())
+    token = default_token_generator.make_token(user)
+    response = client.get(reverse("accounts:password-reset-link", args=[uidb64, token]))
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+STATES = {
+    "anonymous": _anonymous,
+    "customer": _customer,
+    "first-sign-in": _first_sign_in,
+    "registration-sms": _registration_sms,
+    "reset-started": _reset_started,
+    "reset-code": _reset_code,
+    "reset-by-link": _reset_by_link,
+}
+
+
+@pytest.fixture
+def form_world(world, settings):
+    # Rate limits would turn the later attempts into 429 and hide what they test.
+    settings.RATELIMIT_ENABLE = False
+    # Likewise the wait between SMS codes: every attempt should reach the code it tests.
+    settings.SMS_CODE_RESEND_AFTER = 0
+    world.a.user.phone = "+79120001122"
+    world.a.user.save()
+    world.first = make_contract(
+        number="54321-ЭС", inn="7456009877", kpp="745601001", name="ООО «Уралтехсервис»", registered=False
+    )
+    return world
+
+
+def _forms_in(client: Client, world, pages) -> list[tuple[str, dict]]:
+    """(action path, form) of every POST form on the pages, each form once."""
+    found, seen = [], set()
+    for address in pages:
+        response = client.get(address.url)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        parser = _Forms()
+        parser.feed(response.content.decode())
+        for form in parser.forms:
+            action = urlsplit(unescape(form["action"])).path or address.url
+            buttons = form["buttons"] or [None]
+            for button in buttons:
+                key = (action, button, tuple(sorted(f["name"] for f in form["fields"])))
+                if key not in seen:
+                    seen.add(key)
+                    found.append((action, {**form, "button": button}))
+    return found
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_hostile_form_values_never_give_500(state, form_world):
+    world = form_world
+    make_client = STATES[state]
+    client = _client(make_client(world))
+    routes = ROUTES if state == "customer" else [r for r in ROUTES if r.name in PUBLIC]
+    pages = [address_for(r, world) for r in routes if not r.params or state == "customer"]
+    forms = _forms_in(client, world, pages)
+    assert forms, f"no forms found in state {state}"
+    if state not in ("anonymous", "customer"):
+        # Forms any visitor sees (sign-in, appeals) are tried in the anonymous state already.
+        everyone = {action for action, _ in _forms_in(Client(), world, pages)}
+        forms = [(action, form) for action, form in forms if action not in everyone]
+    failures = []
+    for action, form in forms:
+        try:
+            resolve(action)
+        except Resolver404:
+            failures.append(f"{state}: a form posts to {action}, which is no URL of the product")
+            continue
+        baseline = _baseline(form, world.a.number)
+        if form["button"]:
+            baseline[form["button"][0]] = form["button"][1]
+        for what, data, echoed, query in _submissions(form, baseline):
+            before = _tables_state()
+            response = client.post(f"{action}?{urlencode(query)}" if query else action, data)
+            status = response.status_code
+            where = f"{state}: POST {action} [{form['button']}] {what}"
+            if status not in ALLOWED_POST_STATUSES:
+                failures.append(f"{where}: {status}")
+            elif status in (301, 302, 303) and urlsplit(response["Location"]).netloc:
+                failures.append(f"{where}: sent away to {response['Location'][:80]}")
+            elif 400 <= status < 500:
+                failures.extend(_refusal_problems(where, response, data, echoed, before))
+            if status in (301, 302, 303) or status == 409:
+                # The step moved on (or the session changed): start that state again.
+                client = _client(make_client(world))
+                sms.outbox.clear()
+    assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures[:60])
+
+
+# Writes a refusal is meant to make, by (URL name, table).
+REFUSAL_WRITES = {
+    # A wrong SMS code counts as one of the few tries the code allows.
+    ("accounts:register", "accounts_confirmationcode"),
+    ("accounts:password-reset-code", "accounts_confirmationcode"),
+}
+
+
+def _refusal_problems(where, response, data, echoed, before) -> list[str]:
+    problems = []
+    url_name = resolve(response.request["PATH_INFO"]).view_name
+    written = sorted(
+        t
+        for t, digest in _tables_state().items()
+        if digest != before.get(t) and (url_name, t) not in REFUSAL_WRITES
+    )
+    if written:
+        problems.append(f"{where}: refused ({response.status_code}) yet wrote {written}")
+    if "html" not in response.get("Content-Type", ""):
+        return problems
+    page = response.content.decode()
+    english = [m for m in ENGLISH_MESSAGES if m in page]
+    if english:
+        problems.append(f"{where}: message in English: {english}")
+    if response.status_code == 400 and "<form" in page:
+        if not re.search(r'class="(error|alert alert--error)"', page):
+            problems.append(f"{where}: refused without a message")
+        if echoed and data.get(echoed) in ECHOED and escape(data[echoed]) not in page:
+            problems.append(f"{where}: the typed value of {echoed} is lost")
+    return problems
+
+
+# Path parameters: whatever is typed into the address bar.
+
+PATH_VALUES = {
+    "IntConverter": ("0", "99999999999999999999", "2147483648"),
+    "str": (NUL, "ж" * 2000, ODD_UNICODE, SQLISH, "-1", "..", "%", "%00"),
+}
+
+
+def _path_variants(route, world):
+    base = address_for(route, world)
+    kwargs = dict(resolve(base.url).kwargs)
+    for param, converter in route.params:
+        for value in PATH_VALUES.get(converter, PATH_VALUES["str"]):
+            try:
+                url = reverse(route.name, kwargs={**kwargs, param: value})
+            except NoReverseMatch:
+                continue  # the converter refuses it: no such address reaches the view
+            yield url
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.params], ids=str)
+def test_hostile_path_parameters_never_give_500(route, world):
+    failures = []
+    for client in (_client(client_for(world.a)), _client(Client())):
+        for url in _path_variants(route, world):
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                if response.status_code >= 500:
+                    failures.append(f"{response.status_code} for {method.upper()} {url[:120]}")
+    assert not failures, "\n".join(failures)
