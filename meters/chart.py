@@ -118,10 +118,9 @@ def consumption_chart(*, months: list[MonthConsumption], unit: str, places: int,
     with_data = [m for m in months if m.consumption is not None]
     if with_data:
         busiest = max(with_data, key=lambda m: m.consumption)
-        span = f"с {month_label(months[0].month)} по {month_label(months[-1].month)}"
         description = (
-            f"Столбцы — расход по месяцам {span}. "
-            f"Всего {format_number(total, places)} {unit}; больше всего в {month_label(busiest.month)}: "
+            f"Столбцы — расход по месяцам с {months[0].month:%m.%Y} по {months[-1].month:%m.%Y}. "
+            f"Всего {format_number(total, places)} {unit}; больше всего — {month_label(busiest.month)}: "
             f"{format_number(busiest.consumption, places)} {unit}. Те же числа — в таблице под графиком."
         )
     else:
