@@ -32,7 +32,7 @@ class Bar:
     width: float
     height: float
     label: str  # "янв"
-    year: str  # under January and the first bar
+    year: str  # under January, and under the first bar when no January is near
     text: str  # "январь 2026: 6,120 Гкал"
     empty: bool
 
@@ -103,7 +103,10 @@ def consumption_chart(*, months: list[MonthConsumption], unit: str, places: int,
                 width=round(slot * 0.7, 2),
                 height=round(height, 2),
                 label=MONTHS[month.month.month - 1],
-                year=str(month.month.year) if index == 0 or month.month.month == 1 else "",
+                # The first bar carries its year unless a January follows too closely.
+                year=str(month.month.year)
+                if month.month.month == 1 or (index == 0 and month.month.month <= 10)
+                else "",
                 text=text,
                 empty=value is None,
             )

@@ -180,6 +180,15 @@ def is_repeat(latest: Reading | None, value: Decimal, today: dt.date) -> bool:
     )
 
 
+def check_not_before_last(last: Reading | None, day: dt.date) -> None:
+    """A reading dated before the last accepted one would rewrite history: staff correct that in billing."""
+    if last is not None and day < last.reading_date:
+        raise ReadingRefused(
+            f"Дата показаний {format_date(day)} раньше последних принятых показаний "
+            f"({format_date(last.reading_date)})."
+        )
+
+
 def is_rollover(meter: Meter, last: Decimal, value: Decimal) -> bool:
     top = meter.capacity * (1 - ROLLOVER_MARGIN)
     bottom = meter.capacity * ROLLOVER_MARGIN

@@ -32,6 +32,9 @@ def reading_submit(
 ) -> Submission:
     """Check a value against the rules and record it: accepted, or on review.
 
+    `today` is the reading's date. Staff (source=staff) enter control
+    readings on any day and are not sent to review: they are the reviewers.
+
     Raises rules.ReadingRefused with the customer's message when a rule
     refuses it; then nothing is written. The meter's row is locked for the
     whole check, so two submissions at the same moment are decided one after
@@ -50,6 +53,7 @@ def reading_submit(
             return Submission(reading=latest, created=False)
 
         last = selectors.last_accepted(meter)
+        rules.check_not_before_last(last, today)
         consumption, rollover = rules.consumption_since(meter, last, value)
         note = ""
         if consumption is not None and source == Reading.Source.CABINET:

@@ -1,6 +1,8 @@
 """Staff review in admin: filters, accept, reject with a reason the customer then sees."""
 
 import datetime as dt
+import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -116,7 +118,38 @@ def test_readings_are_not_edited_or_deleted_in_admin(staff_client, pending):
     assert 'name="value"' not in change
     response = staff_client.post(reverse("admin:meters_reading_delete", args=[pending.pk]), {"post": "yes"})
     assert response.status_code == 403
-    assert staff_client.get(reverse("admin:meters_reading_add")).status_code == 403
+
+
+ADD = reverse("admin:meters_reading_add")
+
+
+def test_staff_enter_a_control_reading_through_the_same_rules(staff_client, staff, meter, fixed_today):
+    monthly_history(meter, months=12, last=dt.date(2026, 10, 1), start="1000", per_month="10")
+    form = staff_client.get(ADD).content.decode()
+    assert 'name="meter"' in form and 'name="value"' in form and 'name="reading_date"' in form
+
+    lower = staff_client.post(ADD, {"meter": meter.pk, "value": "1000", "reading_date": "16.11.2026"})
+    assert lower.status_code == 200
+    assert "Показания не могут быть меньше последних принятых" in lower.content.decode()
+    future = staff_client.post(ADD, {"meter": meter.pk, "value": "1200", "reading_date": "17.11.2026"})
+    assert "Дата показаний не может быть позже сегодняшней." in future.content.decode()
+    early = staff_client.post(ADD, {"meter": meter.pk, "value": "1200", "reading_date": "19.10.2026"})
+    assert "раньше последних принятых показаний (20.10.2026)" in early.content.decode()
+    assert Reading.objects.count() == 12
+
+    # A control reading far above the usual is accepted: staff are the reviewers.
+    done = staff_client.post(
+        ADD, {"meter": meter.pk, "value": "1500,5", "reading_date": "15.11.2026"}, REMOTE_ADDR="10.1.2.3"
+    )
+    assert done.status_code == 302, re.findall(r"errorlist[^<]*<li>([^<]*)", done.content.decode())
+    reading = Reading.objects.get(value="1500.5")
+    assert (reading.source, reading.status, reading.submitted_by, reading.ip) == (
+        Reading.Source.STAFF,
+        Reading.Status.ACCEPTED,
+        staff,
+        "10.1.2.3",
+    )
+    assert reading.consumption == Decimal("390.5") and reading.reading_date == dt.date(2026, 11, 15)
 
 
 def test_meters_are_listed_and_found_by_contract(staff_client, meter, other_contract):

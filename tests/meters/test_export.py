@@ -9,26 +9,12 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from meters.export import ExportError, parse_period, readings_export
+from meters.export import HEADER, ExportError, parse_period, readings_export
 from meters.models import Meter, Reading
 from tests.conftest import make_contract
 from tests.meters.conftest import add_reading, make_meter
 
 pytestmark = pytest.mark.django_db
-HEADER = [
-    "Номер договора",
-    "ИНН",
-    "Заводской номер ПУ",
-    "Ресурс",
-    "Единица",
-    "Адрес установки",
-    "Дата показаний",
-    "Показания",
-    "Расход за период",
-    "Переход через ноль",
-    "Источник",
-    "Передано",
-]
 
 
 @pytest.fixture
@@ -61,6 +47,15 @@ def test_one_row_per_meter_with_the_last_reading_and_the_months_consumption(octo
     data, counts = export()
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
     assert rows[0] == HEADER
+    assert HEADER[:3] == ["Номер договора", "ИНН", "Заводской номер ПУ"]
+    assert HEADER[3:9] == [
+        "Ресурс",
+        "Единица",
+        "Адрес установки",
+        "Дата показаний",
+        "Показания",
+        "Расход за период",
+    ]
     assert rows[1:] == [
         ["12345-ЭС", "7453012342", "001383", "ГВС", "м³", "г. Миасс, ул. Калинина, д. 12, пом. 3",
          "20.10.2026", "1383.725", "13.625", "нет", "личный кабинет", "20.10.2026 09:00"],

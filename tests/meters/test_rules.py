@@ -212,3 +212,11 @@ def test_the_same_value_in_the_same_month_is_a_repeat():
     rejected = Reading(value=Decimal("1"), reading_date=dt.date(2026, 11, 2), status=Reading.Status.REJECTED)
     assert not rules.is_repeat(rejected, Decimal("1"), dt.date(2026, 11, 3))
     assert not rules.is_repeat(None, Decimal("1"), dt.date(2026, 11, 3))
+
+
+def test_a_reading_dated_before_the_last_accepted_is_refused():
+    last = accepted("10", dt.date(2026, 10, 20))
+    rules.check_not_before_last(last, dt.date(2026, 10, 20))
+    rules.check_not_before_last(None, dt.date(2020, 1, 1))
+    refused = refusal(rules.check_not_before_last, last, dt.date(2026, 10, 19))
+    assert refused.message == "Дата показаний 19.10.2026 раньше последних принятых показаний (20.10.2026)."
