@@ -8,6 +8,7 @@ from django.utils import timezone
 from enser_cabinet.formatting import format_number
 from meters import rules, services
 from meters.models import Meter, Reading
+from meters.views import client_ip
 
 
 @admin.register(Meter)
@@ -135,7 +136,7 @@ class ReadingAdmin(admin.ModelAdmin):
             return super().get_form(request, obj, **kwargs)
         form = super().get_form(request, obj, form=StaffReadingForm, fields=StaffReadingForm.Meta.fields)
         form.staff_user = request.user
-        form.staff_ip = request.META.get("REMOTE_ADDR")
+        form.staff_ip = client_ip(request)
         return form
 
     def get_fields(self, request, obj=None):

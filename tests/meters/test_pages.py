@@ -166,13 +166,15 @@ def test_the_tab_runs_the_same_queries_for_24_and_120_readings(
     with CaptureQueriesContext(connection) as few:
         client.get(TAB)
         client.get(reverse("meters:history", args=[meter.pk]))
+        client.get(reverse("meters:submit", args=[meter.pk]))
     Reading.objects.all().delete()
     monthly_history(meter, months=120, last=dt.date(2026, 10, 1))
     monthly_history(heat_meter, months=120, last=dt.date(2026, 10, 1))
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(TAB)
         client.get(reverse("meters:history", args=[meter.pk]))
-    with django_assert_max_num_queries(6):
+        client.get(reverse("meters:submit", args=[meter.pk]))
+    with django_assert_max_num_queries(3):  # session, user, meters with their readings
         client.get(TAB)
 
 
@@ -212,3 +214,17 @@ def test_too_many_submissions_are_slowed_down(customer_client, meter, fixed_toda
     statuses = [customer_client.post(url, {"whole": "x", "fraction": ""}).status_code for _ in range(31)]
     assert statuses[:30] == [400] * 30
     assert statuses[30] == 429
+
+
+def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(customer_client, meter, fixed_today, settings):
+    url = reverse("meters:submit", args=[meter.pk])
+    headers = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "1.2.3.4, 198.51.100.9"}
+    customer_client.post(url, {"whole": "1", "fraction": ""}, **headers)
+    assert Reading.objects.get(value=1).ip == "10.0.0.2"  # no proxy configured: the header is not trusted
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    customer_client.post(url, {"whole": "2", "fraction": ""}, **headers)
+    assert Reading.objects.get(value=2).ip == "198.51.100.9"
+    customer_client.post(
+        url, {"whole": "3", "fraction": ""}, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="junk"
+    )
+    assert Reading.objects.get(value=3).ip == "10.0.0.2"
