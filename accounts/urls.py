@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import contact_views, views
 
 app_name = "accounts"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("password/reset/", views.password_reset, name="password-reset"),
     path("requisites/", views.requisites, name="requisites"),
+    path("password/change/", views.password_change, name="password-change"),
+    path("requisites/contacts/", contact_views.contacts_edit, name="contacts-edit"),
 ]

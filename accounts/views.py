@@ -7,6 +7,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from accounts.contacts import contacts_for
 from accounts.decorators import customer_required
 from accounts.forms import SignInForm
 from accounts.models import Contract
@@ -77,8 +78,26 @@ def register(request):
 
 @customer_required
 def requisites(request):
-    return render(request, "cabinet/coming_soon.html", {"tab": "requisites"})
+    # Read-only requisites come from billing; contacts are the customer's own.
+    contract = request.contract
+    rows = contacts_for(contract=contract)
+    return render(
+        request,
+        "accounts/requisites.html",
+        {
+            "contract": contract,
+            "organization": contract.organization,
+            "rows": rows,
+            "contacts_empty": not any(row.is_filled for row in rows),
+            "tab": "requisites",
+        },
+    )
 
 
 def password_reset(request):
     return render(request, "appeals/coming_soon.html", {"title": "Восстановление пароля"})
+
+
+def password_change(request):
+    # Placeholder: replaced by the registration and passwords work.
+    return render(request, "appeals/coming_soon.html", {"title": "Изменение пароля"})

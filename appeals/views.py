@@ -1,9 +1,154 @@
-from django.shortcuts import render
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import RequestDataTooBig
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django_ratelimit.decorators import ratelimit
+
+from accounts.decorators import customer_required
+from appeals import selectors
+from appeals.forms import AppealForm
+from appeals.models import Appeal
+from appeals.services import appeal_create, appeal_letters_send
+
+logger = logging.getLogger(__name__)
+
+SENT_SESSION_KEY = "appeals_sent"
+SENT_SALT = "appeals.sent"
+SENT_MAX_AGE = 24 * 60 * 60
 
 
+def _appeal_rate(group, request) -> str:
+    # Read per request, so the rate follows the settings (and tests can lower it).
+    return settings.RATE_LIMITS["appeal_ip"]
+
+
+def _customer_contract(request):
+    """The signed-in customer's registered contract, or None for anyone else."""
+    contract = getattr(request.user, "contract", None) if request.user.is_authenticated else None
+    return contract if contract is not None and contract.is_registered else None
+
+
+@csrf_exempt  # checked below, once the size of the request is known to be sane
+@never_cache
+@ratelimit(key="ip", rate=_appeal_rate, method="POST", block=True)
 def new_appeal(request):
-    return render(request, "appeals/coming_soon.html", {"title": "Направить документы онлайн"})
+    """ "Направить документы онлайн" for anyone, "Оформить обращение" from the cabinet.
+
+    The body's size is checked before anything reads it: CSRF checking would
+    otherwise parse (and spool to disk) an upload of any size first.
+    """
+    if request.method == "POST":
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.APPEAL_MAX_REQUEST_SIZE:
+            return _too_large(request)
+    try:
+        return csrf_protect(_new_appeal)(request)
+    except RequestDataTooBig:
+        # The form's text fields beyond DATA_UPLOAD_MAX_MEMORY_SIZE.
+        return _too_large(request)
+
+
+def _new_appeal(request):
+    contract = _customer_contract(request)
+    if request.method == "POST":
+        form = AppealForm(request.POST, request.FILES)
+        if form.is_spam:
+            logger.warning("appeal honeypot filled from %s", request.META.get("REMOTE_ADDR"))
+            return render(request, "errors/400.html", status=400)
+        if form.is_valid():
+            appeal = appeal_create(
+                data=form.cleaned_data,
+                files=form.cleaned_data["documents"],
+                kinds=form.document_kinds,
+                contract=contract,
+                user=request.user if request.user.is_authenticated else None,
+            )
+            if not appeal_letters_send(appeal=appeal, absolute=request.build_absolute_uri):
+                messages.warning(
+                    request,
+                    "Обращение зарегистрировано, но письмо с подтверждением отправить не удалось. "
+                    "Сохраните номер обращения.",
+                )
+            sent = request.session.get(SENT_SESSION_KEY, [])[-4:]
+            request.session[SENT_SESSION_KEY] = [*sent, appeal.pk]
+            return redirect("appeals:sent", token=signing.dumps(appeal.pk, salt=SENT_SALT))
+    else:
+        form = AppealForm(initial=_initial_from(contract, request.user))
+    template = "appeals/new_cabinet.html" if contract else "appeals/new.html"
+    return render(
+        request,
+        template,
+        {"form": form, "contract": contract, "tab": "appeals"},
+        status=400 if form.errors else 200,
+    )
+
+
+def _initial_from(contract, user) -> dict:
+    if contract is None:
+        return {}
+    return {"organization_name": contract.organization.name, "phone": user.phone, "email": user.email}
+
+
+def _too_large(request):
+    limits = {
+        "max_files": settings.APPEAL_MAX_FILES,
+        "max_file_size": settings.APPEAL_MAX_FILE_SIZE,
+        "max_total_size": settings.APPEAL_MAX_TOTAL_SIZE,
+    }
+    return render(request, "appeals/too_large.html", limits, status=413)
+
+
+def sent(request, token: str):
+    """The confirmation, for the browser that sent the appeal only."""
+    try:
+        pk = signing.loads(token, salt=SENT_SALT, max_age=SENT_MAX_AGE)
+    except signing.BadSignature:
+        raise Http404("Нет такого обращения") from None
+    if pk not in request.session.get(SENT_SESSION_KEY, []):
+        raise Http404("Нет такого обращения")
+    appeal = get_object_or_404(Appeal.objects.select_related("appeal_type", "branch"), pk=pk)
+    return render(
+        request,
+        "appeals/sent.html",
+        {"appeal": appeal, "documents": appeal.documents.all(), "contract": _customer_contract(request)},
+    )
+
+
+@customer_required
+def appeal_list(request):
+    appeals = selectors.customer_appeals(contract=request.contract)
+    return render(request, "appeals/list.html", {"appeals": appeals, "tab": "appeals"})
+
+
+@customer_required
+def appeal_detail(request, number: str):
+    appeal = selectors.customer_appeal_get(contract=request.contract, number=number)
+    return render(request, "appeals/detail.html", {"appeal": appeal, "tab": "appeals"})
+
+
+@never_cache
+def document_download(request, pk: int):
+    document = selectors.document_get_for(user=request.user, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        logger.error("appeal document %s is missing on disk: %s", document.pk, document.file.name)
+        raise Http404("Файл не найден") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def edo(request):
-    return render(request, "appeals/coming_soon.html", {"title": "Электронный документооборот"})
+    return render(request, "appeals/edo.html", {"information": selectors.edo_information_get()})

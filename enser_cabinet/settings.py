@@ -218,6 +218,21 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# Appeals with documents (issue 6): how many files, how large, how often.
+APPEAL_MAX_FILES = env.int("APPEAL_MAX_FILES", default=10)
+APPEAL_MAX_FILE_SIZE = env.int("APPEAL_MAX_FILE_SIZE", default=10 * 1024 * 1024)
+APPEAL_MAX_TOTAL_SIZE = env.int("APPEAL_MAX_TOTAL_SIZE", default=25 * 1024 * 1024)
+# A request carrying more than the documents allowed plus the form's text is
+# answered 413 before its body is read.
+APPEAL_MAX_REQUEST_SIZE = APPEAL_MAX_TOTAL_SIZE + 1024 * 1024
+# Larger uploads are spooled to a temporary file, not kept in memory; stored
+# documents are readable by the application's user and group only.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * APPEAL_MAX_FILES
+RATE_LIMITS.update({"appeal_ip": env.str("RATE_APPEAL_IP", default="10/h")})
+
 # Meter readings (issue 5): the days of the month on which the cabinet takes
 # readings (the whole month by default), and how many times a meter's
 # average month a consumption may be before the reading goes to staff.

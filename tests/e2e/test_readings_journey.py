@@ -51,3 +51,21 @@ def test_customer_sends_a_reading_and_sees_it_accepted(page, contract):
     row.get_by_role("link", name=re.compile("^История и график")).click()
     expect(page.get_by_role("img", name=re.compile("Расход по прибору учета № 001383"))).to_be_visible()
     expect(page.get_by_role("cell", name="8,125").first).to_be_visible()
+
+
+def test_the_readings_tab_fits_a_phone(phone_page, contract):
+    page = phone_page
+    make_meter(contract, serial="001383")
+    page.goto(page.base_url + "/login/")
+    page.get_by_label("Номер договора").fill("12345-ЭС")
+    page.get_by_label("ИНН/Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    page.goto(page.base_url + "/readings/")
+    button = page.get_by_role("link", name=re.compile("^Передать показания"))
+    expect(button).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    box = button.bounding_box()
+    assert box["x"] + box["width"] <= 360
+    button.click()
+    expect(page.get_by_label("Основная часть (до запятой)")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

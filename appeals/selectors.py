@@ -1,0 +1,42 @@
+"""Reads on appeals, each limited to what the person asking may see."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from appeals.models import Appeal, AppealDocument, AppealStatusChange, EdoInformation
+
+
+def customer_appeals(*, contract) -> QuerySet[Appeal]:
+    """The contract's appeals, newest first, with their history: three queries whatever their number."""
+    return (
+        Appeal.objects.filter(contract=contract)
+        .select_related("appeal_type", "premises_type", "branch")
+        .prefetch_related(
+            Prefetch("status_changes", queryset=AppealStatusChange.objects.order_by("changed_at", "id")),
+            "documents",
+        )
+    )
+
+
+def customer_appeal_get(*, contract, number: str) -> Appeal:
+    try:
+        return customer_appeals(contract=contract).get(number=number)
+    except Appeal.DoesNotExist:
+        raise Http404("Нет такого обращения") from None
+
+
+def document_get_for(*, user, pk: int) -> AppealDocument:
+    """A document for staff, or for the customer whose contract sent it; 404 for anyone else."""
+    document = AppealDocument.objects.select_related("appeal").filter(pk=pk).first()
+    if document is None or not user.is_authenticated or not user.is_active:
+        raise Http404("Нет такого документа")
+    if user.is_staff and user.has_perm("appeals.view_appeal"):
+        return document
+    contract_id = getattr(user, "contract_id", None)
+    if contract_id is not None and document.appeal.contract_id == contract_id:
+        return document
+    raise Http404("Нет такого документа")
+
+
+def edo_information_get() -> EdoInformation | None:
+    return EdoInformation.objects.order_by("pk").first()

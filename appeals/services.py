@@ -1,0 +1,161 @@
+"""Writes on appeals: registering one with its documents, staff's status
+changes and replies, and the letters each of them sends."""
+
+import datetime as dt
+import logging
+import smtplib
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from appeals.documents import Kind, file_sha256
+from appeals.models import Appeal, AppealCounter, AppealDocument, AppealStatusChange
+from enser_cabinet.mail import email_send
+
+logger = logging.getLogger(__name__)
+
+# Where staff may move an appeal from each status; a closed one may be reopened.
+TRANSITIONS = {
+    Appeal.Status.NEW: {Appeal.Status.IN_PROGRESS, Appeal.Status.ANSWERED, Appeal.Status.CLOSED},
+    Appeal.Status.IN_PROGRESS: {Appeal.Status.ANSWERED, Appeal.Status.CLOSED},
+    Appeal.Status.ANSWERED: {Appeal.Status.IN_PROGRESS, Appeal.Status.CLOSED},
+    Appeal.Status.CLOSED: {Appeal.Status.IN_PROGRESS},
+}
+
+
+def appeal_number_next(*, year: int) -> str:
+    """`2026-000123`: the next number of the year, one at a time across all workers.
+
+    The year's counter row is locked until the caller's transaction ends, so
+    two appeals never get one number, and a rolled-back appeal gives its
+    number back.
+    """
+    assert transaction.get_connection().in_atomic_block, "call inside transaction.atomic"
+    try:
+        with transaction.atomic():
+            AppealCounter.objects.get_or_create(year=year)
+    except IntegrityError:
+        pass  # another worker created the row first: it exists now
+    counter = AppealCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{year}-{counter.last:06d}"
+
+
+def appeal_create(*, data: dict, files: list, kinds: list[Kind], contract=None, user=None) -> Appeal:
+    """Registers an appeal with its documents; files are removed again if anything fails."""
+    saved = []
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            appeal = Appeal.objects.create(
+                number=appeal_number_next(year=timezone.localtime(now).year),
+                created_at=now,
+                contract=contract,
+                created_by=user,
+                premises_type=data["premises_type"],
+                organization_name=data["organization_name"].strip(),
+                appeal_type=data["appeal_type"],
+                branch=data["branch"],
+                phone=data["phone"],
+                email=data["email"],
+                premises_address=data["premises_address"].strip(),
+                message=data.get("message", "").strip(),
+                consent_personal_data=data["consent_personal_data"],
+                consent_accuracy=data["consent_accuracy"],
+            )
+            AppealStatusChange.objects.create(
+                appeal=appeal, status=Appeal.Status.NEW, changed_at=now, changed_by=user
+            )
+            for upload, kind in zip(files, kinds, strict=True):
+                document = AppealDocument(
+                    appeal=appeal,
+                    original_name=upload.name[:255],
+                    size=upload.size,
+                    content_type=kind.content_type,
+                    sha256=file_sha256(upload),
+                )
+                document.file.save(upload.name, upload, save=False)
+                saved.append(document.file)
+                document.save()
+    except BaseException:
+        for stored in saved:
+            stored.storage.delete(stored.name)
+        raise
+    return appeal
+
+
+def appeal_status_set(*, appeal: Appeal, status: str, by, at: dt.datetime | None = None) -> bool:
+    """Moves the appeal to `status` and records who and when; False when nothing changes."""
+    if status == appeal.status:
+        return False
+    if status not in TRANSITIONS[appeal.status]:
+        raise ValueError(f"{appeal.get_status_display()} → {Appeal.Status(status).label} is not allowed")
+    with transaction.atomic():
+        appeal.status = status
+        appeal.save(update_fields=["status"])
+        AppealStatusChange.objects.create(
+            appeal=appeal, status=status, changed_at=at or timezone.now(), changed_by=by
+        )
+    return True
+
+
+def appeal_reply_set(*, appeal: Appeal, text: str, by, absolute: Callable[[str], str]) -> None:
+    """Saves staff's reply, marks the appeal answered and e-mails the reply to the sender."""
+    now = timezone.now()
+    with transaction.atomic():
+        appeal.reply = text.strip()
+        appeal.replied_at = now
+        appeal.replied_by = by
+        appeal.save(update_fields=["reply", "replied_at", "replied_by"])
+        if appeal.status in (Appeal.Status.NEW, Appeal.Status.IN_PROGRESS):
+            appeal_status_set(appeal=appeal, status=Appeal.Status.ANSWERED, by=by, at=now)
+    # A letter that fails is logged; the reply stays on the cabinet page.
+    _send_quietly(
+        name="appeal-reply",
+        to=[appeal.email],
+        context={"appeal": appeal, "cabinet_url": _cabinet_url(appeal, absolute)},
+    )
+
+
+def appeal_letters_send(*, appeal: Appeal, absolute: Callable[[str], str]) -> bool:
+    """The acknowledgment to the sender and the notice to the branch; False if either failed."""
+    documents = list(appeal.documents.all())
+    admin_url = absolute(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
+    cabinet_url = _cabinet_url(appeal, absolute)
+    sender_ok = _send_quietly(
+        name="appeal-received",
+        to=[appeal.email],
+        context={"appeal": appeal, "documents": documents, "cabinet_url": cabinet_url},
+    )
+    branch_ok = _send_quietly(
+        name="appeal-branch",
+        to=[appeal.branch.email],
+        reply_to=[appeal.email],
+        context={
+            "appeal": appeal,
+            "admin_url": admin_url,
+            "documents": [
+                (document, absolute(reverse("appeals:document", args=[document.pk])))
+                for document in documents
+            ],
+        },
+    )
+    return sender_ok and branch_ok
+
+
+def _cabinet_url(appeal: Appeal, absolute: Callable[[str], str]) -> str:
+    if not appeal.contract_id:
+        return ""
+    return absolute(reverse("appeals:detail", args=[appeal.number]))
+
+
+def _send_quietly(**kwargs) -> bool:
+    try:
+        email_send(**kwargs)
+    except (smtplib.SMTPException, OSError):
+        logger.exception("appeal letter %s to %s was not sent", kwargs["name"], kwargs["to"])
+        return False
+    return True

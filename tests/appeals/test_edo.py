@@ -1,0 +1,74 @@
+"""The e-document page: text staff edit, shown safely."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from appeals.models import AppealType, Branch, EdoInformation, PremisesType
+
+pytestmark = pytest.mark.django_db
+
+EDO = reverse("appeals:edo")
+initial_data = importlib.import_module("appeals.migrations.0002_initial_choices_and_edo_text")
+
+
+@pytest.fixture
+def edo_text(db):
+    # The data migration's text (a transactional test elsewhere may have flushed it).
+    EdoInformation.objects.all().delete()
+    initial_data.forwards(apps, None)
+    return EdoInformation.objects.get()
+
+
+def test_initial_lists_are_the_sensible_set(db):
+    initial_data.forwards(apps, None)
+    premises = set(PremisesType.objects.values_list("name", flat=True))
+    assert {"Нежилое помещение в МКД", "Отдельно стоящее здание"} <= premises
+    types = set(AppealType.objects.values_list("name", flat=True))
+    assert {"Заключение договора", "Изменение договора", "Перерасчет", "Прочее"} <= types
+    branch = Branch.objects.get(name="АО «ЭнСер»")
+    assert branch.email and branch.is_active
+
+
+def test_the_cabinet_links_the_page(customer_client):
+    page = customer_client.get(reverse("accounts:home")).content.decode()
+    assert "Подключайте электронный документооборот" in page and EDO in page
+
+
+def test_page_tells_operators_how_to_connect_and_whom_to_call(client, edo_text):
+    response = client.get(EDO)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Электронный документооборот</h1>" in page
+    assert "Диадок" in page and "СБИС" in page
+    assert "Как подключиться" in page
+    assert "8(3513)29-15-35" in page
+    assert '<a href="https://sbis.ru" rel="nofollow">https://sbis.ru</a>' in page
+    assert "<ul><li>" in page
+
+
+def test_staff_edit_the_text_and_markup_is_not_executed(staff_client, client, edo_text):
+    response = staff_client.post(
+        reverse("admin:appeals_edoinformation_change", args=[edo_text.pk]),
+        {
+            "title": "Условия ЭДО <b>2027</b>",
+            "text": (
+                "Новый оператор: Такском.\n\n<script>alert(1)</script>\n- пункт <img src=x onerror=alert(1)>"
+            ),
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(EDO).content.decode()
+    assert "Новый оператор: Такском." in page
+    assert "Условия ЭДО &lt;b&gt;2027&lt;/b&gt;" in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "<li>пункт &lt;img src=x onerror=alert(1)&gt;</li>" in page
+    assert "Диадок" not in page
+
+
+def test_there_is_one_page_text(staff_client, edo_text):
+    assert staff_client.get(reverse("admin:appeals_edoinformation_add")).status_code == 403
+    delete = reverse("admin:appeals_edoinformation_delete", args=[edo_text.pk])
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 403

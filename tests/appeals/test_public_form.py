@@ -1,0 +1,292 @@
+""" "Направить документы онлайн": the public form, its documents and its guards."""
+
+import hashlib
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from appeals.models import Appeal, AppealDocument, AppealType
+from tests.appeals.conftest import BRANCH_EMAIL, FAKES, SAMPLES, form_data, upload
+
+pytestmark = pytest.mark.django_db
+
+NEW = reverse("appeals:new")
+
+
+def stored_files(media_root) -> list:
+    return [p for p in media_root.rglob("*") if p.is_file()] if media_root.exists() else []
+
+
+def test_form_has_the_manuals_fields_and_button(client, choices):
+    page = client.get(NEW).content.decode()
+    for label in [
+        "Вид помещения",
+        "Наименование организации",
+        "Вид обращения",
+        "Отделение",
+        "Контактный телефон",
+        "Адрес электронной почты",
+        "Адрес помещения",
+        "Текст обращения",
+        "Документы",
+        "Отправить обращение",
+        "Нежилое помещение в МКД",
+        "Перерасчет",
+        "АО «ЭнСер»",
+    ]:
+        assert label in page, label
+    assert 'type="file"' in page and "multiple" in page
+    assert 'enctype="multipart/form-data"' in page
+    assert "csrfmiddlewaretoken" in page
+
+
+def test_login_page_leads_to_the_public_form(client, db):
+    assert NEW in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_appeal_with_documents_is_registered_stored_and_acknowledged(client, choices, media_root, fixed_now):
+    files = [upload("scan.pdf"), upload("plan.png")]
+    response = client.post(NEW, {**form_data(choices), "documents": files})
+
+    appeal = Appeal.objects.get()
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Обращение № 2026-000001 зарегистрировано" in page.content.decode()
+
+    assert appeal.number == "2026-000001"
+    assert appeal.contract is None and appeal.created_by is None
+    assert appeal.organization_name == "ООО «Ромашка»"
+    assert appeal.phone.as_e164 == "+79123456789"
+    assert appeal.status == Appeal.Status.NEW
+    assert list(appeal.status_changes.values_list("status", flat=True)) == ["new"]
+
+    documents = list(appeal.documents.order_by("original_name"))
+    assert [(d.original_name, d.content_type, d.size) for d in documents] == [
+        ("plan.png", "image/png", len(SAMPLES["plan.png"])),
+        ("scan.pdf", "application/pdf", len(SAMPLES["scan.pdf"])),
+    ]
+    for document in documents:
+        path = media_root / document.file.name
+        assert path.read_bytes() == SAMPLES[document.original_name]
+        assert document.sha256 == hashlib.sha256(SAMPLES[document.original_name]).hexdigest()
+        assert document.original_name not in document.file.name
+        assert "." not in path.name  # a random name, no extension from the sender
+
+    acknowledgment, notice = mail.outbox
+    assert acknowledgment.to == ["romashka@example.ru"]
+    assert acknowledgment.subject == "Обращение № 2026-000001 зарегистрировано"
+    assert "scan.pdf" in acknowledgment.body and "Перерасчет" in acknowledgment.body
+    assert notice.to == [BRANCH_EMAIL]
+    assert notice.reply_to == ["romashka@example.ru"]
+    assert "2026-000001" in notice.subject
+    admin_url = f"http://testserver/admin/appeals/appeal/{appeal.pk}/change/"
+    assert admin_url in notice.body
+    assert f"http://testserver/appeals/documents/{documents[1].pk}/" in notice.body
+    assert "Прошу сделать перерасчет за октябрь." in notice.body
+    html = notice.alternatives[0][0]
+    assert admin_url in html
+
+
+def test_confirmation_is_shown_only_to_the_browser_that_sent(client, choices):
+    response = client.post(NEW, form_data(choices))
+    location = response["Location"]
+    assert client.get(location).status_code == 200
+    assert Client().get(location).status_code == 404
+    assert client.get(location[:-3] + "xx/").status_code == 404
+    pk = Appeal.objects.get().pk
+    assert client.get(reverse("appeals:sent", args=[str(pk)])).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_every_allowed_kind_is_accepted_by_its_content(client, choices, name):
+    response = client.post(NEW, {**form_data(choices), "documents": [upload(name)]})
+    assert response.status_code == 302, response.content.decode()
+    document = AppealDocument.objects.get()
+    assert document.original_name == name
+
+
+def assert_refused(response, media_root, *messages):
+    page = response.content.decode()
+    assert response.status_code == 400
+    for message in messages:
+        assert message in page, message
+    # The rest of the form stays as typed.
+    assert 'value="ООО «Ромашка»"' in page
+    assert 'value="romashka@example.ru"' in page
+    assert "Прошу сделать перерасчет за октябрь." in page
+    assert Appeal.objects.count() == 0
+    assert AppealDocument.objects.count() == 0
+    assert stored_files(media_root) == []
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("name", sorted(FAKES))
+def test_a_file_pretending_to_be_a_document_is_refused(client, choices, media_root, name):
+    files = [upload("scan.pdf"), upload(name, FAKES[name])]
+    response = client.post(NEW, {**form_data(choices), "documents": files})
+    assert_refused(
+        response,
+        media_root,
+        f"Файл «{name}» не является документом допустимого формата",
+        "выберите документы снова",
+    )
+    assert 'id="id_documents_error"' in response.content.decode()
+
+
+def test_more_than_ten_files_are_refused(client, choices, media_root):
+    files = [upload("scan.pdf") for _ in range(11)]
+    response = client.post(NEW, {**form_data(choices), "documents": files})
+    assert_refused(response, media_root, "Можно приложить не более 10 файлов, выбрано 11.")
+
+
+def test_ten_files_are_accepted(client, choices):
+    files = [upload("scan.pdf") for _ in range(10)]
+    assert client.post(NEW, {**form_data(choices), "documents": files}).status_code == 302
+    assert AppealDocument.objects.count() == 10
+
+
+def test_a_file_over_the_size_limit_is_refused(client, choices, media_root, settings):
+    settings.APPEAL_MAX_FILE_SIZE = 1000
+    big = upload("scan.pdf", SAMPLES["scan.pdf"] + b"0" * 1000)
+    response = client.post(NEW, {**form_data(choices), "documents": [upload("plan.png"), big]})
+    assert_refused(response, media_root, "Файл «scan.pdf» больше")
+
+
+def test_files_over_the_total_limit_are_refused(client, choices, media_root, settings):
+    settings.APPEAL_MAX_FILE_SIZE = 1000
+    settings.APPEAL_MAX_TOTAL_SIZE = 1500
+    files = [upload("scan.pdf", SAMPLES["scan.pdf"] + b"0" * 800) for _ in range(2)]
+    response = client.post(NEW, {**form_data(choices), "documents": files})
+    assert_refused(response, media_root, "Общий размер файлов")
+
+
+def test_an_empty_file_is_refused(client, choices, media_root):
+    response = client.post(NEW, {**form_data(choices), "documents": [upload("scan.pdf", b"")]})
+    assert response.status_code == 400
+    assert Appeal.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("phone", "12345", "Введите номер телефона"),
+        ("phone", "", "Обязательное поле."),
+        ("email", "buh@", "Введите адрес электронной почты"),
+        ("email", "", "Обязательное поле."),
+        ("consent_personal_data", None, "Без согласия на обработку персональных данных"),
+        ("consent_accuracy", None, "Подтвердите достоверность сведений."),
+    ],
+)
+def test_bad_fields_are_refused_next_to_the_field_and_files_asked_again(
+    client, choices, media_root, field, value, message
+):
+    data = form_data(choices, **{field: value})
+    response = client.post(NEW, {**data, "documents": [upload("scan.pdf")]})
+    page = response.content.decode()
+    if field not in ("phone", "email"):
+        assert_refused(response, media_root, message)
+    else:
+        assert response.status_code == 400
+        assert Appeal.objects.count() == 0 and stored_files(media_root) == []
+        assert 'value="ООО «Ромашка»"' in page
+    assert f'id="id_{field}_error"' in page
+    assert message in page
+    assert "Файлы не сохранены: выберите документы снова." in page
+
+
+def test_an_appeal_needs_a_message_or_documents(client, choices):
+    response = client.post(NEW, form_data(choices, message=""))
+    assert response.status_code == 400
+    assert "Опишите обращение или приложите документы." in response.content.decode()
+    assert (
+        client.post(NEW, {**form_data(choices, message=""), "documents": [upload("scan.pdf")]}).status_code
+        == 302
+    )
+
+
+def test_a_hidden_choice_is_not_offered_nor_accepted(client, choices):
+    hidden = AppealType.objects.create(name="Устаревший вид", is_active=False)
+    assert "Устаревший вид" not in client.get(NEW).content.decode()
+    response = client.post(NEW, form_data(choices, appeal_type=hidden.pk))
+    assert response.status_code == 400
+    assert Appeal.objects.count() == 0
+
+
+def test_too_large_a_request_is_answered_413_before_it_is_read(client, choices, settings, media_root):
+    settings.APPEAL_MAX_REQUEST_SIZE = 20_000
+    big = upload("scan.pdf", SAMPLES["scan.pdf"] + b"0" * 30_000)
+    response = client.post(NEW, {**form_data(choices), "documents": [big]})
+    assert response.status_code == 413
+    assert "Слишком большой объем файлов" in response.content.decode()
+    assert Appeal.objects.count() == 0 and stored_files(media_root) == []
+
+
+def test_too_much_form_text_is_answered_413(client, choices, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post(NEW, form_data(choices, message="а" * 3000))
+    assert response.status_code == 413
+    assert Appeal.objects.count() == 0
+
+
+def test_honeypot_filled_is_refused_and_nothing_is_saved(client, choices):
+    response = client.post(
+        NEW, {**form_data(choices, website="http://spam.example"), "documents": [upload("scan.pdf")]}
+    )
+    assert response.status_code == 400
+    assert Appeal.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_honeypot_is_hidden_from_people(client, choices):
+    page = client.get(NEW).content.decode()
+    assert 'class="appeal-form__trap" aria-hidden="true"' in page
+    assert 'tabindex="-1"' in page
+
+
+def test_form_needs_the_csrf_token(choices):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(NEW, form_data(choices))
+    assert response.status_code == 403
+    assert Appeal.objects.count() == 0
+
+
+def test_sending_is_rate_limited_per_address(client, choices, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "appeal_ip": "2/m"}
+    assert client.post(NEW, form_data(choices)).status_code == 302
+    assert client.post(NEW, form_data(choices, phone="bad")).status_code == 400
+    response = client.post(NEW, form_data(choices))
+    assert response.status_code == 429
+    assert Appeal.objects.count() == 1
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    assert other.post(NEW, form_data(choices)).status_code == 302
+
+
+def test_a_letter_that_fails_does_not_lose_the_appeal(client, choices, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    response = client.post(NEW, form_data(choices), follow=True)
+    page = response.content.decode()
+    assert "зарегистрировано" in page
+    assert "письмо с подтверждением отправить не удалось" in page
+    assert Appeal.objects.count() == 1
+
+
+def test_a_flood_of_files_is_refused_without_reading_them(client, choices, media_root):
+    files = [upload("scan.pdf") for _ in range(21)]
+    response = client.post(NEW, {**form_data(choices), "documents": files})
+    assert response.status_code == 400
+    assert Appeal.objects.count() == 0 and stored_files(media_root) == []
+
+
+def test_the_default_limits_hold_at_their_edges(client, choices, media_root):
+    mb = 1024 * 1024
+    just_over = upload("scan.pdf", SAMPLES["scan.pdf"].ljust(10 * mb + 1, b"0"))
+    response = client.post(NEW, {**form_data(choices), "documents": [just_over]})
+    assert response.status_code == 400
+    assert "Файл «scan.pdf» больше 10,0\xa0МБ." in response.content.decode()
+    at_limit = [upload("scan.pdf", SAMPLES["scan.pdf"].ljust(10 * mb, b"0")) for _ in range(2)]
+    assert client.post(NEW, {**form_data(choices), "documents": at_limit}).status_code == 302
+    assert sum(p.stat().st_size for p in stored_files(media_root)) == 20 * mb
