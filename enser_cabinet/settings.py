@@ -255,3 +255,13 @@ RATE_LIMITS.update(
 )
 SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=20)
 CONFIRMATION_CODES_KEEP_DAYS = env.int("CONFIRMATION_CODES_KEEP_DAYS", default=30)
+
+# Meter readings (issue 5): the days of the month on which the cabinet takes
+# readings (the whole month by default), and how many times a meter's
+# average month a consumption may be before the reading goes to staff.
+from decimal import Decimal  # noqa: E402 (kept in this block for clean merges)
+
+READINGS_WINDOW_FIRST_DAY = env.int("READINGS_WINDOW_FIRST_DAY", default=1)
+READINGS_WINDOW_LAST_DAY = env.int("READINGS_WINDOW_LAST_DAY", default=31)
+READINGS_REVIEW_FACTOR = Decimal(env.str("READINGS_REVIEW_FACTOR", default="3"))
+RATE_LIMITS.update({"readings_submit": env.str("RATE_READINGS_SUBMIT", default="30/h")})
