@@ -217,3 +217,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Settlements, charges and payments (issue 4): the "Сбербанк Онлайн" button
+# on the "Оплаты" tab leads here.
+SBERBANK_ONLINE_URL = env.str("SBERBANK_ONLINE_URL", default="https://online.sberbank.ru/")
+# WeasyPrint reports each rendering step at INFO; only its warnings matter.
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
