@@ -49,14 +49,20 @@ class Balance:
         return -self.amount if self.amount < 0 else ZERO
 
 
-def contract_balance(*, contract: Contract, on: dt.date | None = None) -> Balance:
-    """The balance at the end of the day `on` (everything, when None), in one query."""
-    row = (
+def balance_query(*, contract: Contract, on: dt.date | None):
+    """One row: what was charged and paid up to the day `on`, each summed
+    from the (contract, date) index of its table."""
+    return (
         Contract.objects.filter(pk=contract.pk)
+        .order_by()
         .annotate(charged=_sum_until(Invoice, on), paid=_sum_until(Payment, on))
         .values("charged", "paid")
-        .get()
     )
+
+
+def contract_balance(*, contract: Contract, on: dt.date | None = None) -> Balance:
+    """The balance at the end of the day `on` (everything, when None), in one query."""
+    row = balance_query(contract=contract, on=on).get()
     return Balance(charged=round_money(row["charged"]), paid=round_money(row["paid"]))
 
 

@@ -1,13 +1,18 @@
 """Each page and download runs the same number of queries for one month of
 history as for ten years."""
 
+import datetime as dt
+import re
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import client_for
-from tests.settlements.conftest import html, pdf_text
+from settlements.ledger import balance_query, contract_balance
+from tests.conftest import client_for, make_contract
+from tests.settlements.conftest import html, monthly_history, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +66,22 @@ def test_invoice_page_queries_are_fixed(long_contract, django_assert_max_num_que
     invoice = long_contract.invoices.last()
     with django_assert_max_num_queries(4):
         assert client.get(reverse("settlements:invoice", args=[invoice.pk])).status_code == 200
+
+
+def test_the_opening_balance_reads_the_contract_date_indexes(db):
+    """With many customers' histories in the tables, the opening balance is
+    summed from the (contract, date) indexes, not by scanning the tables."""
+    contracts = [make_contract(number=f"{60000 + index}-ЭС") for index in range(60)]
+    for contract in contracts:
+        monthly_history(contract, first=dt.date(2012, 1, 1), months=120)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE settlements_invoice")
+        cursor.execute("ANALYZE settlements_payment")
+    day = dt.date(2018, 1, 1)
+    plan = balance_query(contract=contracts[7], on=day).explain()
+    assert re.search(r"(using|on) invoice_contract_date", plan), plan
+    assert re.search(r"(using|on) payment_contract_date", plan), plan
+    assert "Seq Scan on settlements" not in plan
+    # 72 invoices of 2 400,00 (2012–2017) and 71 payments of 2 000,00 (the
+    # last one falls on 07.01.2018).
+    assert contract_balance(contract=contracts[7], on=day).amount == Decimal("30800.00")
