@@ -5,6 +5,7 @@ an invoice is looked up among the contract's invoices only.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.http import Http404
@@ -19,83 +20,85 @@ from settlements.downloads import PDF, XLSX, attachment_response, statement_file
 from settlements.forms import PeriodForm
 
 
-def with_period(template: str, tab: str) -> Callable:
-    """Reads the period from the query string; a bad one shows the tab's page
-    with the message next to the field and status 400, for pages and
-    downloads alike."""
+@dataclass(frozen=True)
+class Tab:
+    name: str
+    template: str
+    read: Callable  # the statement of a contract for a period
+    kind: str  # in the names of the downloaded files
+
+
+SETTLEMENTS = Tab(
+    "settlements", "settlements/settlements.html", ledger.settlements_statement, "vzaimoraschety"
+)
+CHARGES = Tab("charges", "settlements/charges.html", ledger.charges_statement, "nachisleniya")
+PAYMENTS = Tab("payments", "settlements/payments.html", ledger.payments_statement, "oplaty")
+
+
+def with_statement(tab: Tab) -> Callable:
+    """Reads the period from the query string and the tab's statement for it.
+    A bad period shows the tab's page with the message next to the field and
+    status 400, for pages and downloads alike."""
 
     def decorate(view):
         @require_safe
         @never_cache
         @customer_required
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request):
             form = PeriodForm(request.GET, today=timezone.localdate())
             if not form.is_valid():
-                return render(request, template, {"tab": tab, "form": form}, status=400)
-            return view(request, form, *args, **kwargs)
+                return render(request, tab.template, {"tab": tab.name, "form": form}, status=400)
+            statement = tab.read(contract=request.contract, period=form.period)
+            return view(request, form, statement)
 
         return wrapper
 
     return decorate
 
 
-def _download(content: bytes, *, statement, kind: str, extension: str):
-    filename = statement_filename(
-        kind=kind, contract_number=statement.contract.number, period=statement.period, extension=extension
-    )
-    return attachment_response(content, filename=filename, content_type=PDF if extension == "pdf" else XLSX)
+def statement_download(tab: Tab, write: Callable[..., bytes], extension: str) -> Callable:
+    """The tab's statement for the period as a file, e.g.
+    spravka-vzaimoraschety-12345-ES-2021-10-01-2021-12-31.pdf."""
+
+    @with_statement(tab)
+    def download(request, form, statement):
+        filename = statement_filename(
+            kind=tab.kind,
+            contract_number=statement.contract.number,
+            period=statement.period,
+            extension=extension,
+        )
+        content_type = PDF if extension == "pdf" else XLSX
+        return attachment_response(write(statement=statement), filename=filename, content_type=content_type)
+
+    return download
 
 
-SETTLEMENTS = "settlements/settlements.html"
+@with_statement(SETTLEMENTS)
+def settlements(request, form, statement):
+    return render(request, SETTLEMENTS.template, {"tab": "settlements", "form": form, "statement": statement})
 
 
-@with_period(SETTLEMENTS, tab="settlements")
-def settlements(request, form):
-    statement = ledger.settlements_statement(contract=request.contract, period=form.period)
-    return render(request, SETTLEMENTS, {"tab": "settlements", "form": form, "statement": statement})
-
-
-@with_period(SETTLEMENTS, tab="settlements")
-def settlements_pdf(request, form):
-    statement = ledger.settlements_statement(contract=request.contract, period=form.period)
-    content = pdf.settlements_statement_pdf(statement=statement)
-    return _download(content, statement=statement, kind="vzaimoraschety", extension="pdf")
-
-
-@with_period(SETTLEMENTS, tab="settlements")
-def settlements_xlsx(request, form):
-    statement = ledger.settlements_statement(contract=request.contract, period=form.period)
-    content = xlsx.settlements_statement_xlsx(statement=statement)
-    return _download(content, statement=statement, kind="vzaimoraschety", extension="xlsx")
-
-
-CHARGES = "settlements/charges.html"
-
-
-@with_period(CHARGES, tab="charges")
-def charges(request, form):
-    statement = ledger.charges_statement(contract=request.contract, period=form.period)
+@with_statement(CHARGES)
+def charges(request, form, statement):
     # "Детализировать все" without JavaScript: the page comes back with every
     # invoice open.
     show_all = request.GET.get("all") == "1"
-    return render(
-        request, CHARGES, {"tab": "charges", "form": form, "statement": statement, "show_all": show_all}
-    )
+    context = {"tab": "charges", "form": form, "statement": statement, "show_all": show_all}
+    return render(request, CHARGES.template, context)
 
 
-@with_period(CHARGES, tab="charges")
-def charges_pdf(request, form):
-    statement = ledger.charges_statement(contract=request.contract, period=form.period)
-    content = pdf.charges_statement_pdf(statement=statement)
-    return _download(content, statement=statement, kind="nachisleniya", extension="pdf")
+@with_statement(PAYMENTS)
+def payments(request, form, statement):
+    return render(request, PAYMENTS.template, {"tab": "payments", "form": form, "statement": statement})
 
 
-@with_period(CHARGES, tab="charges")
-def charges_xlsx(request, form):
-    statement = ledger.charges_statement(contract=request.contract, period=form.period)
-    content = xlsx.charges_statement_xlsx(statement=statement)
-    return _download(content, statement=statement, kind="nachisleniya", extension="xlsx")
+settlements_pdf = statement_download(SETTLEMENTS, pdf.settlements_statement_pdf, "pdf")
+settlements_xlsx = statement_download(SETTLEMENTS, xlsx.settlements_statement_xlsx, "xlsx")
+charges_pdf = statement_download(CHARGES, pdf.charges_statement_pdf, "pdf")
+charges_xlsx = statement_download(CHARGES, xlsx.charges_statement_xlsx, "xlsx")
+payments_xlsx = statement_download(PAYMENTS, xlsx.payments_statement_xlsx, "xlsx")
 
 
 @require_safe
@@ -106,19 +109,3 @@ def invoice(request, invoice_id: int):
     if item is None:
         raise Http404("Нет такого начисления")
     return render(request, "settlements/invoice.html", {"tab": "charges", "item": item})
-
-
-PAYMENTS = "settlements/payments.html"
-
-
-@with_period(PAYMENTS, tab="payments")
-def payments(request, form):
-    statement = ledger.payments_statement(contract=request.contract, period=form.period)
-    return render(request, PAYMENTS, {"tab": "payments", "form": form, "statement": statement})
-
-
-@with_period(PAYMENTS, tab="payments")
-def payments_xlsx(request, form):
-    statement = ledger.payments_statement(contract=request.contract, period=form.period)
-    content = xlsx.payments_statement_xlsx(statement=statement)
-    return _download(content, statement=statement, kind="oplaty", extension="xlsx")

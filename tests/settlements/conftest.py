@@ -15,6 +15,17 @@ from settlements.models import Invoice, InvoiceLine, Payment
 from tests.conftest import client_for, make_contract
 
 MANUAL_PERIOD = {"start": "01.10.2021", "end": "31.12.2021"}
+# Every page and download of the three tabs that reads a period.
+PERIOD_URLS = [
+    "settlements:settlements",
+    "settlements:settlements-pdf",
+    "settlements:settlements-xlsx",
+    "settlements:charges",
+    "settlements:charges-pdf",
+    "settlements:charges-xlsx",
+    "settlements:payments",
+    "settlements:payments-xlsx",
+]
 
 
 def pdf_text(content: bytes) -> list[str]:

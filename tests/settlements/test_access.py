@@ -8,20 +8,9 @@ from django.urls import reverse
 
 from accounts.models import User
 from tests.conftest import make_payment
-from tests.settlements.conftest import MANUAL_PERIOD, html, pdf_text, workbook
+from tests.settlements.conftest import MANUAL_PERIOD, PERIOD_URLS, html, pdf_text, workbook
 
 pytestmark = pytest.mark.django_db
-
-PERIOD_URLS = [
-    "settlements:settlements",
-    "settlements:settlements-pdf",
-    "settlements:settlements-xlsx",
-    "settlements:charges",
-    "settlements:charges-pdf",
-    "settlements:charges-xlsx",
-    "settlements:payments",
-    "settlements:payments-xlsx",
-]
 
 
 @pytest.mark.parametrize("name", PERIOD_URLS)

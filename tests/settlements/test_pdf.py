@@ -1,7 +1,6 @@
 import datetime as dt
 import io
 import threading
-from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
@@ -9,11 +8,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from accounts.models import Contract, Organization
+from bench.statements import settlements_of
 from settlements.ledger import (
-    LedgerRow,
     Period,
-    SettlementsStatement,
     charges_statement,
     settlements_statement,
 )
@@ -91,31 +88,14 @@ def test_the_statement_says_when_it_was_made_in_yekaterinburg_time(contract):
     assert "11.01.2022 01:30" in text
 
 
-def long_statement(rows: int) -> SettlementsStatement:
-    organization = Organization(inn="7453012342", name="ООО «Тепломонтаж»", legal_address="г. Миасс")
-    contract = Contract(number="12345-ЭС", organization=organization, signed_on=dt.date(2021, 9, 27))
-    first = dt.date(2015, 1, 1)
-    ledger = [
-        LedgerRow(
-            date=first + dt.timedelta(days=index),
-            charged=Decimal("100.00") if index % 2 == 0 else None,
-            paid=Decimal("100.00") if index % 2 else None,
-            operation_type="Окончательный счет" if index % 2 == 0 else "Оплата",
-            document="",
-        )
-        for index in range(rows)
-    ]
-    period = Period(first, first + dt.timedelta(days=rows))
-    return SettlementsStatement(contract=contract, period=period, opening=Decimal("0.00"), rows=ledger)
-
-
 def test_long_statements_number_their_pages_and_repeat_the_table_head():
-    pages = pdf_text(settlements_statement_pdf(statement=long_statement(300)))
+    pages = pdf_text(settlements_statement_pdf(statement=settlements_of(300)))
     assert len(pages) > 3
     for number, text in enumerate(pages, start=1):
         assert f"стр. {number} из {len(pages)}" in text
         assert "Дата Начислено, р. Оплачено, р. Тип операции" in text
-    assert "Сальдо на конец периода: 0,00" in pages[-1]
+    # 150 charges of 12 345,67 and 150 payments of 12 000,00.
+    assert "Сальдо на конец периода: 51 850,50" in pages[-1]
 
 
 def test_the_charges_statement_has_every_line_on_its_pages(long_contract):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from settlements.forms import PeriodForm
 from settlements.ledger import Period
-from tests.settlements.conftest import html
+from tests.settlements.conftest import PERIOD_URLS, html
 
 TODAY = dt.date(2024, 5, 17)
 
@@ -63,20 +63,8 @@ def test_bad_periods_are_told_next_to_the_field(query, field, message):
     assert message in form.errors[field]
 
 
-URLS = [
-    "settlements:settlements",
-    "settlements:settlements-pdf",
-    "settlements:settlements-xlsx",
-    "settlements:charges",
-    "settlements:charges-pdf",
-    "settlements:charges-xlsx",
-    "settlements:payments",
-    "settlements:payments-xlsx",
-]
-
-
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", URLS)
+@pytest.mark.parametrize("name", PERIOD_URLS)
 @pytest.mark.parametrize(
     ("query", "message"),
     [
