@@ -223,3 +223,5 @@ LOGGING = {
 SBERBANK_ONLINE_URL = env.str("SBERBANK_ONLINE_URL", default="https://online.sberbank.ru/")
 # WeasyPrint reports each rendering step at INFO; only its warnings matter.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+# Statement downloads (PDF and Excel) per customer.
+RATE_LIMITS.update({"statements": env.str("RATE_STATEMENTS", default="30/10m")})

@@ -8,11 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django_ratelimit.decorators import ratelimit
 
 from accounts.decorators import customer_required
 from settlements import ledger, pdf, xlsx
@@ -72,7 +74,14 @@ def statement_download(tab: Tab, write: Callable[..., bytes], extension: str) ->
         content_type = PDF if extension == "pdf" else XLSX
         return attachment_response(write(statement=statement), filename=filename, content_type=content_type)
 
-    return download
+    # A long PDF takes seconds of a worker: one customer may not take them all.
+    return ratelimit(key="user_or_ip", rate=_statements_rate, group="settlements:statements", block=True)(
+        download
+    )
+
+
+def _statements_rate(group: str, request) -> str:
+    return settings.RATE_LIMITS["statements"]
 
 
 @with_statement(SETTLEMENTS)
