@@ -4,6 +4,7 @@ Every value has a development default, so `make run` works on a fresh
 machine; production sets DEBUG=false and must then give SECRET_KEY.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -77,9 +78,12 @@ TEMPLATES = [
 # The embedded SQLite file is the zero-setup default; PostgreSQL is the
 # database of record (DATABASE_URL=postgres://...).
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'enser.sqlite3'}"),
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'enser.sqlite3'}"
+    ),
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+_EMBEDDED_DATABASE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+if _EMBEDDED_DATABASE:
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -95,6 +99,10 @@ CACHES = {
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "enser_cabinet.views.ratelimited"
 SILENCED_SYSTEM_CHECKS = []
+if _EMBEDDED_DATABASE:
+    # The covering indexes of the balance queries are PostgreSQL's; the
+    # embedded demo database simply indexes the key columns.
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
 # django-ratelimit rates ("count/period"), each a setting.
 RATE_LIMITS = {
     "sign_in_ip": env.str("RATE_SIGN_IN_IP", default="30/10m"),
@@ -218,7 +226,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Appeals with documents (issue 6): how many files, how large, how often.
+# Appeals with documents: how many files, how large, how often.
 APPEAL_MAX_FILES = env.int("APPEAL_MAX_FILES", default=10)
 APPEAL_MAX_FILE_SIZE = env.int("APPEAL_MAX_FILE_SIZE", default=10 * 1024 * 1024)
 APPEAL_MAX_TOTAL_SIZE = env.int("APPEAL_MAX_TOTAL_SIZE", default=25 * 1024 * 1024)
@@ -255,3 +263,19 @@ RATE_LIMITS.update(
 )
 SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=20)
 CONFIRMATION_CODES_KEEP_DAYS = env.int("CONFIRMATION_CODES_KEEP_DAYS", default=30)
+
+# Meter readings: the days of the month on which the cabinet takes
+# readings (the whole month by default), and how many times a meter's
+# average month a consumption may be before the reading goes to staff.
+READINGS_WINDOW_FIRST_DAY = env.int("READINGS_WINDOW_FIRST_DAY", default=1)
+READINGS_WINDOW_LAST_DAY = env.int("READINGS_WINDOW_LAST_DAY", default=31)
+READINGS_REVIEW_FACTOR = Decimal(env.str("READINGS_REVIEW_FACTOR", default="3"))
+RATE_LIMITS.update({"readings_submit": env.str("RATE_READINGS_SUBMIT", default="30/h")})
+
+# Settlements, charges and payments: the "Сбербанк Онлайн" button
+# on the "Оплаты" tab leads here.
+SBERBANK_ONLINE_URL = env.str("SBERBANK_ONLINE_URL", default="https://online.sberbank.ru/")
+# WeasyPrint reports each rendering step at INFO; only its warnings matter.
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+# Statement downloads (PDF and Excel) per customer.
+RATE_LIMITS.update({"statements": env.str("RATE_STATEMENTS", default="30/10m")})

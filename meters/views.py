@@ -1,8 +1,125 @@
-from django.shortcuts import render
+import ipaddress
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django_ratelimit.decorators import ratelimit
 
 from accounts.decorators import customer_required
+from meters import rules, selectors, services
+from meters.chart import consumption_chart
+from meters.forms import ReadingForm
+from meters.models import Reading
+
+HISTORY_PAGE_SIZE = 24
 
 
 @customer_required
 def readings(request):
-    return render(request, "cabinet/coming_soon.html", {"tab": "readings"})
+    today = timezone.localdate()
+    return render(
+        request,
+        "meters/readings.html",
+        {
+            "tab": "readings",
+            "meters": selectors.contract_meters(contract=request.contract),
+            "window": rules.submission_window(today),
+            "today": today,
+        },
+    )
+
+
+@customer_required
+@ratelimit(key="user", rate=settings.RATE_LIMITS["readings_submit"], method="POST", block=True)
+def submit(request, meter_id: int):
+    meter = selectors.customer_meter(contract=request.contract, meter_id=meter_id)
+    today = timezone.localdate()
+    closed = ""
+    try:
+        rules.check_verification(meter, today)
+        rules.check_window(today)
+    except rules.ReadingRefused as refused:
+        closed = refused.message
+    form = ReadingForm(request.POST if request.method == "POST" and not closed else None, meter=meter)
+    if form.is_bound and form.is_valid():
+        try:
+            submission = services.reading_submit(
+                meter=meter,
+                value=form.cleaned_data["value"],
+                user=request.user,
+                ip=client_ip(request),
+                today=today,
+            )
+        except rules.ReadingRefused as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+        else:
+            _tell(request, submission)
+            return redirect(reverse("meters:readings") + f"#meter-{meter.pk}")
+    return render(
+        request,
+        "meters/submit.html",
+        {
+            "tab": "readings",
+            "meter": meter,
+            "form": form,
+            "closed": closed,
+            "last": selectors.last_accepted(meter),
+            "window": rules.submission_window(today),
+        },
+        status=400 if form.errors or (closed and request.method == "POST") else 200,
+    )
+
+
+def client_ip(request) -> str | None:
+    """Where a reading came from. Behind the proxy (BEHIND_PROXY=true) the
+    address is the last one the proxy appended to X-Forwarded-For; earlier
+    entries are whatever the client claimed."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
+        candidate = forwarded.split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            pass
+    return request.META.get("REMOTE_ADDR")
+
+
+def _tell(request, submission: services.Submission) -> None:
+    reading = submission.reading
+    meter = reading.meter
+    shown = f"{meter.display(reading.value)} {meter.unit}"
+    if not submission.created:
+        messages.info(request, f"Показания {shown} по прибору № {meter.serial_number} уже переданы.")
+    elif reading.status == Reading.Status.ACCEPTED:
+        messages.success(request, f"Показания {shown} по прибору № {meter.serial_number}: Принято.")
+    else:
+        messages.warning(
+            request,
+            f"Показания {shown} по прибору № {meter.serial_number}: На проверке. {reading.review_note}",
+        )
+
+
+@customer_required
+def history(request, meter_id: int):
+    meter = selectors.customer_meter(contract=request.contract, meter_id=meter_id)
+    today = timezone.localdate()
+    months = selectors.meter_monthly_consumption(meter=meter, today=today)
+    page = Paginator(selectors.meter_readings(meter=meter), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "meters/history.html",
+        {
+            "tab": "readings",
+            "meter": meter,
+            "months": months,
+            "chart": consumption_chart(
+                months=months, unit=meter.unit, places=meter.digits_after, serial=meter.serial_number
+            ),
+            "page": page,
+        },
+    )

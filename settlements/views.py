@@ -1,18 +1,120 @@
+"""The "Взаиморасчеты", "Начисления" and "Оплаты" tabs and their downloads.
+
+Every address is the signed-in customer's own: no contract in the URL, and
+an invoice is looked up among the contract's invoices only.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django_ratelimit.decorators import ratelimit
 
 from accounts.decorators import customer_required
+from settlements import ledger, pdf, xlsx
+from settlements.downloads import PDF, XLSX, attachment_response, statement_filename
+from settlements.forms import PeriodForm
 
 
+@dataclass(frozen=True)
+class Tab:
+    name: str
+    template: str
+    read: Callable  # the statement of a contract for a period
+    kind: str  # in the names of the downloaded files
+
+
+SETTLEMENTS = Tab(
+    "settlements", "settlements/settlements.html", ledger.settlements_statement, "vzaimoraschety"
+)
+CHARGES = Tab("charges", "settlements/charges.html", ledger.charges_statement, "nachisleniya")
+PAYMENTS = Tab("payments", "settlements/payments.html", ledger.payments_statement, "oplaty")
+
+
+def with_statement(tab: Tab) -> Callable:
+    """Reads the period from the query string and the tab's statement for it.
+    A bad period shows the tab's page with the message next to the field and
+    status 400, for pages and downloads alike."""
+
+    def decorate(view):
+        @require_safe
+        @never_cache
+        @customer_required
+        @wraps(view)
+        def wrapper(request):
+            form = PeriodForm(request.GET, today=timezone.localdate())
+            if not form.is_valid():
+                return render(request, tab.template, {"tab": tab.name, "form": form}, status=400)
+            statement = tab.read(contract=request.contract, period=form.period)
+            return view(request, form, statement)
+
+        return wrapper
+
+    return decorate
+
+
+def statement_download(tab: Tab, write: Callable[..., bytes], extension: str) -> Callable:
+    """The tab's statement for the period as a file, e.g.
+    spravka-vzaimoraschety-12345-ES-2021-10-01-2021-12-31.pdf."""
+
+    @with_statement(tab)
+    def download(request, form, statement):
+        filename = statement_filename(
+            kind=tab.kind,
+            contract_number=statement.contract.number,
+            period=statement.period,
+            extension=extension,
+        )
+        content_type = PDF if extension == "pdf" else XLSX
+        return attachment_response(write(statement=statement), filename=filename, content_type=content_type)
+
+    # A long PDF takes seconds of a worker: one customer may not take them all.
+    return ratelimit(key="user_or_ip", rate=_statements_rate, group="settlements:statements", block=True)(
+        download
+    )
+
+
+def _statements_rate(group: str, request) -> str:
+    return settings.RATE_LIMITS["statements"]
+
+
+@with_statement(SETTLEMENTS)
+def settlements(request, form, statement):
+    return render(request, SETTLEMENTS.template, {"tab": "settlements", "form": form, "statement": statement})
+
+
+@with_statement(CHARGES)
+def charges(request, form, statement):
+    # "Детализировать все" without JavaScript: the page comes back with every
+    # invoice open.
+    show_all = request.GET.get("all") == "1"
+    context = {"tab": "charges", "form": form, "statement": statement, "show_all": show_all}
+    return render(request, CHARGES.template, context)
+
+
+@with_statement(PAYMENTS)
+def payments(request, form, statement):
+    return render(request, PAYMENTS.template, {"tab": "payments", "form": form, "statement": statement})
+
+
+settlements_pdf = statement_download(SETTLEMENTS, pdf.settlements_statement_pdf, "pdf")
+settlements_xlsx = statement_download(SETTLEMENTS, xlsx.settlements_statement_xlsx, "xlsx")
+charges_pdf = statement_download(CHARGES, pdf.charges_statement_pdf, "pdf")
+charges_xlsx = statement_download(CHARGES, xlsx.charges_statement_xlsx, "xlsx")
+payments_xlsx = statement_download(PAYMENTS, xlsx.payments_statement_xlsx, "xlsx")
+
+
+@require_safe
+@never_cache
 @customer_required
-def settlements(request):
-    return render(request, "cabinet/coming_soon.html", {"tab": "settlements"})
-
-
-@customer_required
-def charges(request):
-    return render(request, "cabinet/coming_soon.html", {"tab": "charges"})
-
-
-@customer_required
-def payments(request):
-    return render(request, "cabinet/coming_soon.html", {"tab": "payments"})
+def invoice(request, invoice_id: int):
+    item = ledger.charged_invoice(contract=request.contract, invoice_id=invoice_id)
+    if item is None:
+        raise Http404("Нет такого начисления")
+    return render(request, "settlements/invoice.html", {"tab": "charges", "item": item})

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Contract, User
+from meters.models import Meter, Reading
 from settlements.ledger import contract_balance
 from settlements.models import Invoice, InvoiceLine, Payment
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def snapshot():
     return [
         list(model.objects.order_by("pk").values())
-        for model in (Contract, User, Invoice, InvoiceLine, Payment)
+        for model in (Contract, User, Invoice, InvoiceLine, Payment, Meter, Reading)
     ]
 
 

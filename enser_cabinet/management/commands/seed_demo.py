@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD, DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME, demo_customers_seed
+from meters.demo import demo_meters_seed
 from settlements.demo import demo_extra_payment_seed, demo_ledger_seed
 
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         invoices += more_invoices
         payments += more_payments
         self.stdout.write(f"Создано начислений: {invoices}, оплат: {payments}.")
+        self.stdout.write(demo_meters_seed(contracts=[registered, unregistered], today=today))
         self.stdout.write(
             "Демо-входы:\n"
             f"  12345-ЭС, пароль {DEMO_PASSWORD} (зарегистрирован)\n"

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): how long the slow parts take. Not tests."""

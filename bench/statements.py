@@ -1,0 +1,138 @@
+"""Rendering the PDF statements of long histories.
+
+The statements are built in memory (no database): what is measured is the
+template and WeasyPrint, which is where the time goes; the reads are a fixed
+handful of queries (tests/settlements/test_queries.py).
+"""
+
+import datetime as dt
+import io
+import statistics
+import time
+from collections.abc import Callable
+from decimal import Decimal
+
+from pypdf import PdfReader
+
+from accounts.models import Contract, Organization
+from settlements.demo import add_months, month_end
+from settlements.ledger import ChargedInvoice, ChargesStatement, LedgerRow, Period, SettlementsStatement
+from settlements.models import Invoice, InvoiceLine
+from settlements.pdf import charges_statement_pdf, settlements_statement_pdf
+
+RUNS = 3
+# The manual's heat line and a hot-water line, each month.
+SERVICES = [
+    ("Тепловая энергия", "Гкал", "3.32", "1353.53", "4493.72", "898.74"),
+    ("ГВС (теплоноситель)", "м³", "7.641", "175.37", "1340.00", "268.00"),
+]
+FIRST = dt.date(2015, 1, 1)
+
+
+def _contract() -> Contract:
+    organization = Organization(
+        inn="7453012342",
+        kpp="745301001",
+        name="ООО «Тепломонтаж»",
+        legal_address="456300, Челябинская обл., г. Миасс, ул. Калинина, д. 12, оф. 3",
+    )
+    return Contract(number="12345-ЭС", organization=organization, signed_on=dt.date(2014, 12, 1))
+
+
+def settlements_of(rows: int) -> SettlementsStatement:
+    """Charges and payments taking turns, one a day."""
+    ledger = [
+        LedgerRow(
+            date=FIRST + dt.timedelta(days=index),
+            charged=Decimal("12345.67") if index % 2 == 0 else None,
+            paid=Decimal("12000.00") if index % 2 else None,
+            operation_type="Окончательный счет" if index % 2 == 0 else "Оплата",
+            document=f"ЭРО-{index:06d}" if index % 2 == 0 else f"ПП-{index:06d}",
+        )
+        for index in range(rows)
+    ]
+    period = Period(FIRST, FIRST + dt.timedelta(days=rows))
+    return SettlementsStatement(contract=_contract(), period=period, opening=Decimal("0.00"), rows=ledger)
+
+
+def monthly_settlements(years: int) -> SettlementsStatement:
+    """One invoice at each month's end: 12 rows a year."""
+    ledger = [
+        LedgerRow(
+            date=month_end(add_months(FIRST, index)),
+            charged=Decimal("12345.67"),
+            paid=None,
+            operation_type="Окончательный счет",
+            document=f"ЭРО-{index:06d}",
+        )
+        for index in range(years * 12)
+    ]
+    period = Period(FIRST, month_end(add_months(FIRST, years * 12 - 1)))
+    return SettlementsStatement(contract=_contract(), period=period, opening=Decimal("0.00"), rows=ledger)
+
+
+def monthly_charges(years: int) -> ChargesStatement:
+    """One invoice a month with two lines, heat and hot water."""
+    invoices = []
+    for index in range(years * 12):
+        day = month_end(add_months(FIRST, index))
+        lines = [
+            InvoiceLine(
+                position=position,
+                installation="Многоквартирный дом, нежилое помещение",
+                address="г. Миасс, ул. Калинина, д. 12, пом. 3",
+                tariff=tariff,
+                unit=unit,
+                quantity=Decimal(quantity),
+                price=Decimal(price),
+                amount=Decimal(amount),
+                vat_amount=Decimal(vat),
+                vat_rate=Decimal("20.00"),
+                total=Decimal(amount) + Decimal(vat),
+                period_amount=Decimal("0.00"),
+            )
+            for position, (tariff, unit, quantity, price, amount, vat) in enumerate(SERVICES, start=1)
+        ]
+        invoice = Invoice(
+            date=day,
+            number=f"ЭРО-{day:%Y%m}-12345",
+            amount=sum((line.total for line in lines), Decimal("0.00")),
+            vat_amount=sum((line.vat_amount for line in lines), Decimal("0.00")),
+        )
+        invoices.append(ChargedInvoice(invoice=invoice, lines=lines))
+    period = Period(FIRST, invoices[-1].invoice.date)
+    return ChargesStatement(contract=_contract(), period=period, invoices=invoices)
+
+
+def measure(name: str, render: Callable[[], bytes]) -> None:
+    content = render()  # the first run also loads the fonts
+    seconds = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        content = render()
+        seconds.append(time.perf_counter() - started)
+    pages = len(PdfReader(io.BytesIO(content)).pages)
+    print(
+        f"{name:<58} {statistics.median(seconds):6.2f} s (min {min(seconds):.2f}, max {max(seconds):.2f})"
+        f"  {pages:3d} pages  {len(content) / 1024:7.1f} KiB"
+    )
+
+
+def main() -> None:
+    print(f"PDF statements, median of {RUNS} runs after a warm-up:")
+    statement = monthly_settlements(10)
+    measure(
+        f"Справка по взаиморасчетам, 10 лет ({len(statement.rows)} строк)",
+        lambda: settlements_statement_pdf(statement=statement),
+    )
+    thousand = settlements_of(1000)
+    measure(
+        f"Справка по взаиморасчетам, {len(thousand.rows)} строк",
+        lambda: settlements_statement_pdf(statement=thousand),
+    )
+    charges = monthly_charges(10)
+    lines = sum(len(item.lines) for item in charges.invoices)
+    measure(
+        f"Справка по начислениям, 10 лет ({len(charges.invoices)} счетов, {lines} строк)",
+        lambda: charges_statement_pdf(statement=charges),
+    )

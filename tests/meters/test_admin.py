@@ -1,0 +1,158 @@
+"""Staff review in admin: filters, accept, reject with a reason the customer then sees."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from meters.models import Reading
+from tests.meters.conftest import TODAY, add_reading, monthly_history
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:meters_reading_changelist")
+
+
+@pytest.fixture
+def staff(db) -> User:
+    return User.objects.create_superuser(username="controller", password="x-Staff-2024", email="c@example.ru")
+
+
+@pytest.fixture
+def staff_client(staff) -> Client:
+    client = Client()
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def pending(customer_client, meter, fixed_today) -> Reading:
+    """A spike the customer sent from the cabinet, held for review."""
+    monthly_history(meter, months=12, last=dt.date(2026, 10, 1), start="1000", per_month="10")
+    customer_client.post(
+        reverse("meters:submit", args=[meter.pk]),
+        {"whole": "1500", "fraction": "25"},
+        REMOTE_ADDR="198.51.100.4",
+    )
+    return Reading.objects.get(status=Reading.Status.REVIEW)
+
+
+def test_the_list_shows_who_sent_each_reading_and_from_where(staff_client, pending):
+    page = staff_client.get(CHANGELIST, {"status__exact": "review"}).content.decode()
+    assert "001500,250 м³" in page
+    assert "12345-ЭС" in page and "198.51.100.4" in page
+    assert "личный кабинет" in page
+    assert "более чем в 3 раза выше обычного" in page
+    # Filtered by status: the accepted history is not listed.
+    assert "001110,000" not in page
+
+
+def test_readings_filter_by_period(staff_client, pending):
+    page = staff_client.get(
+        CHANGELIST, {"reading_date__year": "2026", "reading_date__month": "11"}
+    ).content.decode()
+    assert "001500,250" in page and "001110,000" not in page
+    october = staff_client.get(CHANGELIST, {"reading_date__year": "2026", "reading_date__month": "10"})
+    page = october.content.decode()
+    assert "001110,000" in page and "001100,000" not in page and "001500,250" not in page
+
+
+def test_staff_accept_a_reading_on_review(staff_client, staff, pending, customer_client):
+    response = staff_client.post(
+        CHANGELIST, {"action": "accept_readings", ACTION_CHECKBOX_NAME: [pending.pk]}, follow=True
+    )
+    assert "Принято показаний: 1." in response.content.decode()
+    pending.refresh_from_db()
+    assert (pending.status, pending.reviewed_by) == (Reading.Status.ACCEPTED, staff)
+    assert pending.reviewed_at is not None
+    assert "001500,250" in customer_client.get(reverse("meters:readings")).content.decode()
+
+
+def test_reject_asks_for_a_reason_and_the_customer_sees_it(staff_client, staff, pending, customer_client):
+    ask = staff_client.post(CHANGELIST, {"action": "reject_readings", ACTION_CHECKBOX_NAME: [pending.pk]})
+    assert ask.status_code == 200
+    page = ask.content.decode()
+    assert "Причина отклонения" in page and "001500,250" in page and "198.51.100.4" in page
+    pending.refresh_from_db()
+    assert pending.status == Reading.Status.REVIEW  # nothing decided before the reason
+
+    empty = staff_client.post(
+        CHANGELIST,
+        {"action": "reject_readings", "apply": "1", ACTION_CHECKBOX_NAME: [pending.pk], "reason": "  "},
+    )
+    assert "Обязательное поле" in empty.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == Reading.Status.REVIEW
+
+    reason = "Контрольное снятие 20.11.2026 показало 001121,000 м³."
+    done = staff_client.post(
+        CHANGELIST,
+        {"action": "reject_readings", "apply": "1", ACTION_CHECKBOX_NAME: [pending.pk], "reason": reason},
+        follow=True,
+    )
+    assert "Отклонено показаний: 1." in done.content.decode()
+    pending.refresh_from_db()
+    assert (pending.status, pending.reason, pending.reviewed_by) == (Reading.Status.REJECTED, reason, staff)
+    tab = customer_client.get(reverse("meters:readings")).content.decode()
+    assert "Отклонено</span>: " + reason in tab
+
+
+def test_only_readings_on_review_are_decided(staff_client, meter, fixed_today):
+    accepted = add_reading(meter, TODAY, "5")
+    response = staff_client.post(
+        CHANGELIST,
+        {"action": "reject_readings", "apply": "1", ACTION_CHECKBOX_NAME: [accepted.pk], "reason": "Ошибка"},
+        follow=True,
+    )
+    assert "уже не на проверке: Принято" in response.content.decode()
+    accepted.refresh_from_db()
+    assert accepted.status == Reading.Status.ACCEPTED
+
+
+def test_readings_are_not_edited_or_deleted_in_admin(staff_client, pending):
+    change = staff_client.get(reverse("admin:meters_reading_change", args=[pending.pk])).content.decode()
+    assert 'name="value"' not in change
+    response = staff_client.post(reverse("admin:meters_reading_delete", args=[pending.pk]), {"post": "yes"})
+    assert response.status_code == 403
+
+
+ADD = reverse("admin:meters_reading_add")
+
+
+def test_staff_enter_a_control_reading_through_the_same_rules(staff_client, staff, meter, fixed_today):
+    monthly_history(meter, months=12, last=dt.date(2026, 10, 1), start="1000", per_month="10")
+    form = staff_client.get(ADD).content.decode()
+    assert 'name="meter"' in form and 'name="value"' in form and 'name="reading_date"' in form
+
+    lower = staff_client.post(ADD, {"meter": meter.pk, "value": "1000", "reading_date": "16.11.2026"})
+    assert lower.status_code == 200
+    assert "Показания не могут быть меньше последних принятых" in lower.content.decode()
+    future = staff_client.post(ADD, {"meter": meter.pk, "value": "1200", "reading_date": "17.11.2026"})
+    assert "Дата показаний не может быть позже сегодняшней." in future.content.decode()
+    early = staff_client.post(ADD, {"meter": meter.pk, "value": "1200", "reading_date": "19.10.2026"})
+    assert "раньше последних принятых показаний (20.10.2026)" in early.content.decode()
+    assert Reading.objects.count() == 12
+
+    # A control reading far above the usual is accepted: staff are the reviewers.
+    done = staff_client.post(
+        ADD, {"meter": meter.pk, "value": "1500,5", "reading_date": "15.11.2026"}, REMOTE_ADDR="10.1.2.3"
+    )
+    assert done.status_code == 302, re.findall(r"errorlist[^<]*<li>([^<]*)", done.content.decode())
+    reading = Reading.objects.get(value="1500.5")
+    assert (reading.source, reading.status, reading.submitted_by, reading.ip) == (
+        Reading.Source.STAFF,
+        Reading.Status.ACCEPTED,
+        staff,
+        "10.1.2.3",
+    )
+    assert reading.consumption == Decimal("390.5") and reading.reading_date == dt.date(2026, 11, 15)
+
+
+def test_meters_are_listed_and_found_by_contract(staff_client, meter, other_contract):
+    page = staff_client.get(reverse("admin:meters_meter_changelist"), {"q": "12345"}).content.decode()
+    assert "001383" in page and "000000,000" in page
+    assert "Приборы учета" in staff_client.get(reverse("admin:index")).content.decode()

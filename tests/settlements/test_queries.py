@@ -1,0 +1,87 @@
+"""Each page and download runs the same number of queries for one month of
+history as for ten years."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from settlements.ledger import balance_query, contract_balance
+from tests.conftest import client_for, make_contract
+from tests.settlements.conftest import html, monthly_history, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+TEN_YEARS = {"start": "01.01.2012", "end": "31.12.2021"}
+# The session and the user (with contract and organization), then the tab's
+# own reads: the opening balance and the rows of each table, or the invoices
+# and their lines, or the payments.
+BUDGET = {
+    "settlements:settlements": 5,
+    "settlements:settlements-pdf": 5,
+    "settlements:settlements-xlsx": 5,
+    "settlements:charges": 4,
+    "settlements:charges-pdf": 4,
+    "settlements:charges-xlsx": 4,
+    "settlements:payments": 3,
+    "settlements:payments-xlsx": 3,
+}
+
+
+@pytest.mark.parametrize(("name", "budget"), BUDGET.items())
+def test_queries_do_not_grow_with_history(
+    name, budget, long_contract, short_contract, django_assert_max_num_queries
+):
+    counts = []
+    for contract in (short_contract, long_contract):
+        client = client_for(contract)
+        with django_assert_max_num_queries(budget), CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse(name), TEN_YEARS)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == budget
+
+
+def test_the_long_history_is_all_there(long_contract):
+    client = client_for(long_contract)
+    page = html(client.get(reverse("settlements:settlements"), TEN_YEARS))
+    # 120 invoices of 2 400,00 and their payments of 2 000,00 ten days
+    # later: December 2021's is paid in 2022.
+    assert page.count("Окончательный счет") == 120
+    assert page.count("<td>Оплата</td>") == 119
+    assert "288 000,00" in page and "238 000,00" in page and "50 000,00" in page
+    charges = html(client.get(reverse("settlements:charges"), TEN_YEARS))
+    assert charges.count("<details>") == 120
+    assert charges.count("Нежилое помещение") == 240
+    text = "\n".join(pdf_text(client.get(reverse("settlements:settlements-pdf"), TEN_YEARS).content))
+    assert "Сальдо на конец периода: 50 000,00" in text
+
+
+def test_invoice_page_queries_are_fixed(long_contract, django_assert_max_num_queries):
+    client = client_for(long_contract)
+    invoice = long_contract.invoices.last()
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("settlements:invoice", args=[invoice.pk])).status_code == 200
+
+
+def test_the_opening_balance_reads_the_contract_date_indexes(db):
+    """With many customers' histories in the tables, the opening balance is
+    summed from the (contract, date) indexes, not by scanning the tables."""
+    contracts = [make_contract(number=f"{60000 + index}-ЭС") for index in range(60)]
+    for contract in contracts:
+        monthly_history(contract, first=dt.date(2012, 1, 1), months=120)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE settlements_invoice")
+        cursor.execute("ANALYZE settlements_payment")
+    day = dt.date(2018, 1, 1)
+    plan = balance_query(contract=contracts[7], on=day).explain()
+    assert re.search(r"(using|on) invoice_contract_date", plan), plan
+    assert re.search(r"(using|on) payment_contract_date", plan), plan
+    assert "Seq Scan on settlements" not in plan
+    # 72 invoices of 2 400,00 (2012–2017) and 71 payments of 2 000,00 (the
+    # last one falls on 07.01.2018).
+    assert contract_balance(contract=contracts[7], on=day).amount == Decimal("30800.00")
