@@ -1,5 +1,6 @@
 """Pages every app shares: errors and the rate-limit answer."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import render
 
 
@@ -8,6 +9,9 @@ def ratelimited(request, exception=None):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        # A form's text beyond DATA_UPLOAD_MAX_MEMORY_SIZE: say so, with the status that fits.
+        return render(request, "errors/413.html", status=413)
     return render(request, "errors/400.html", status=400)
 
 
