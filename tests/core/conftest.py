@@ -15,7 +15,9 @@ from accounts.models import ContactPerson, Contract
 from appeals.documents import document_kind
 from appeals.models import Appeal, AppealType, Branch, PremisesType
 from appeals.services import appeal_create
+from meters.models import Meter, Reading
 from tests.conftest import make_payment
+from tests.meters.conftest import add_reading, make_meter
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 
@@ -28,6 +30,12 @@ class CustomerWorld:
     a_uidb64: str
     # What only A's pages may show: a leak of any of them to B is a failure.
     markers: tuple[str, ...]
+
+
+@pytest.fixture
+def no_rate_limits(settings):
+    """Rate limits would turn later attempts into 429 and hide what they test."""
+    settings.RATELIMIT_ENABLE = False
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +75,8 @@ def _appeal_of(contract: Contract, *, organization_name: str, message: str) -> A
 @pytest.fixture
 def world(contract, other_contract) -> CustomerWorld:
     """A: 12345-ЭС of ООО «Тепломонтаж», two charges, a payment, contacts, an
-    appeal with a document. B: 99999-ЭС of ООО «Чужая» with a charge of its own."""
+    appeal with a document, a meter with a reading. B: 99999-ЭС of ООО «Чужая»
+    with a charge and a meter of its own."""
     a_user = contract.user
     a_user.email = "alfa-secret@example.ru"
     a_user.save()
@@ -80,6 +89,9 @@ def world(contract, other_contract) -> CustomerWorld:
         email="alfa-buh@example.ru",
     )
     appeal = _appeal_of(contract, organization_name="ООО «Тепломонтаж»", message="Протечка на вводе у Альфы")
+    meter = make_meter(contract, serial="ALFA-7731", resource=Meter.Resource.HEAT)
+    add_reading(meter, dt.date(2021, 10, 25), "1383.725", status=Reading.Status.ACCEPTED)
+    make_meter(other_contract, serial="CHUZH-0001")
     return CustomerWorld(
         a=contract,
         b=other_contract,
@@ -99,5 +111,7 @@ def world(contract, other_contract) -> CustomerWorld:
             "Протечка на вводе у Альфы",
             appeal.number,
             "akt-alfa.pdf",
+            "ALFA-7731",
+            "001383,725",
         ),
     )
