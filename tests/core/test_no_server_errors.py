@@ -68,7 +68,7 @@ QUERY_VALUES = (
 )
 # Tried one parameter at a time on the parameters a view reads.
 SHARP_QUERY_VALUES = ("2021-13-45", "99999-12-31", "0001-01-01", NUL, LONG, "-1", "٣")
-POST_TEXT_VALUES = (NUL, LONG, SQLISH, ODD_UNICODE, "-1", "2021-13-45", " ")
+POST_TEXT_VALUES = (NUL, LONG, SQLISH, ODD_UNICODE, "-1", "NaN", "2021-13-45", " ")
 POST_CHOICE_VALUES = ("-1", "99999999999999999999", NUL, LONG, "1.5")
 # What a refused form must give back in its field (printable, not cut by max_length).
 ECHOED = (SQLISH, ODD_UNICODE)
@@ -209,6 +209,7 @@ class _Forms(HTMLParser):
                         "typed": "disabled" not in a and "readonly" not in a,
                         # A honeypot: out of the tab order, only robots fill it in.
                         "trap": a.get("tabindex") == "-1",
+                        "numeric": a.get("inputmode") == "numeric",
                     }
                 )
         elif tag == "button" and (a.get("type") or "submit") == "submit":
@@ -275,7 +276,7 @@ def _baseline(form: dict, number: str) -> dict:
         elif kind in ("checkbox", "hidden") or field["value"] or field.get("trap"):
             data[name] = field["value"]
         else:
-            data[name] = _typical(name, number)
+            data[name] = "1400" if field.get("numeric") else _typical(name, number)
     return data
 
 

@@ -7,6 +7,7 @@ register its parameters in tests/core/routes.py rather than skip it.
 """
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -98,3 +99,18 @@ def test_markers_are_on_as_own_pages(world):
         seen.update(_leaks(world, client.get(reverse(name))))
     seen.update(_leaks(world, client.get(reverse("appeals:detail", args=[world.appeal.number]))))
     assert {"12345-ЭС", "10\u00a0339,57", "Секретова Альфа", world.appeal.number} <= seen
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if not r.public], ids=str)
+def test_an_account_without_a_contract_gets_no_cabinet(route, world):
+    """A staff account (no contract, no permissions) is nobody's customer."""
+    staff = get_user_model().objects.create_user(username="operator", password="x-Staff-2024", is_staff=True)
+    client = Client(raise_request_exception=False)
+    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    address = address_for(route, world)
+    for method in ("get", "post"):
+        response = getattr(client, method)(address.url)
+        assert response.status_code in (403, 404, 405), (
+            f"{method.upper()} {address.url}: {response.status_code}"
+        )
+        assert not _leaks(world, response), f"{method.upper()} {address.url} shows A's data to staff"
