@@ -68,7 +68,7 @@ QUERY_VALUES = (
 )
 # Tried one parameter at a time on the parameters a view reads.
 SHARP_QUERY_VALUES = ("2021-13-45", "99999-12-31", "0001-01-01", NUL, LONG, "-1", "٣")
-POST_TEXT_VALUES = (NUL, LONG, SQLISH, ODD_UNICODE, "-1", "NaN", "2021-13-45", " ")
+POST_TEXT_VALUES = (NUL, LONG, SQLISH, ODD_UNICODE, "-1", "NaN", "١٢٣٤٥", "2021-13-45", " ")
 POST_CHOICE_VALUES = ("-1", "99999999999999999999", NUL, LONG, "1.5")
 # What a refused form must give back in its field (printable, not cut by max_length).
 ECHOED = (SQLISH, ODD_UNICODE)
@@ -303,6 +303,8 @@ def _submissions(form: dict, baseline: dict):
                 SimpleUploadedFile("..%2F..%2Fx\u202egpj.pdf", b"MZ\x90\x00"),
             ):
                 yield f"{name}={upload.name[:20]}", {**baseline, name: upload}, None, None
+            many = [SimpleUploadedFile(f"{i}.pdf", b"%PDF-1.4\n%%EOF\n") for i in range(25)]
+            yield f"{name}=25 files", {**baseline, name: many}, None, None
             continue
         values = POST_CHOICE_VALUES if kind in ("select", "radio", "checkbox", "hidden") else POST_TEXT_VALUES
         text_like = name in typed and kind in ("text", "email", "tel", "search", "url", "number", "textarea")
@@ -546,4 +548,20 @@ def test_hostile_path_parameters_never_give_500(route, world, no_rate_limits):
                 response = getattr(client, method)(url)
                 if response.status_code >= 500:
                     failures.append(f"{response.status_code} for {method.upper()} {url[:120]}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_other_methods_are_refused_not_errors(route, world, no_rate_limits):
+    address = address_for(route, world)
+    failures = []
+    for client in (_client(client_for(world.a)), _client(Client())):
+        for method in ("head", "options", "put", "patch", "delete"):
+            send = getattr(client, method)
+            if method == "head":
+                response = send(address.url)
+            else:
+                response = send(address.url, "a=1&b=%00", content_type="application/x-www-form-urlencoded")
+            if response.status_code >= 500:
+                failures.append(f"{response.status_code} for {method.upper()} {address.url}")
     assert not failures, "\n".join(failures)
