@@ -19,7 +19,7 @@ from meters.models import Meter, Reading
 from tests.conftest import make_payment
 from tests.meters.conftest import add_reading, make_meter
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% ALFA-AKT-SECRET\n%%EOF\n"
 
 
 @dataclasses.dataclass
@@ -111,6 +111,7 @@ def world(contract, other_contract) -> CustomerWorld:
             "Протечка на вводе у Альфы",
             appeal.number,
             "akt-alfa.pdf",
+            "ALFA-AKT-SECRET",  # inside A's document
             "ALFA-7731",
             "001383,725",
         ),

@@ -36,8 +36,6 @@ PUBLIC = {
     "appeals:new",
     "appeals:edo",
     "appeals:sent",
-    # Who may download is decided per document (its customer or staff); anyone else gets 404.
-    "appeals:document",
 }
 
 
@@ -203,22 +201,26 @@ ROUTES = all_routes()
 
 def response_text(response) -> str:
     """What a person would read in a response: the page, or the text of a PDF
-    or an Excel file, so a leak inside a download is found too."""
+    or an Excel file, so a leak inside a download is found too. A file that
+    is not a readable PDF or workbook (an uploaded document) is read as it is."""
+    import io
+
     body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
     kind = response.get("Content-Type", "")
-    if "pdf" in kind:
-        import io
-
+    raw = body.decode("utf-8", errors="replace")
+    if "pdf" in kind and body.startswith(b"%PDF"):
         from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
 
-        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+        try:
+            return raw + "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+        except PdfReadError:
+            return raw
     if "spreadsheetml" in kind:
-        import io
-
         from openpyxl import load_workbook
 
         book = load_workbook(io.BytesIO(body), read_only=True)
         return "\n".join(
             str(value) for sheet in book for row in sheet.iter_rows(values_only=True) for value in row
         )
-    return body.decode("utf-8", errors="replace")
+    return raw
