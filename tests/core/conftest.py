@@ -89,7 +89,9 @@ def world(contract, other_contract) -> CustomerWorld:
         email="alfa-buh@example.ru",
     )
     appeal = _appeal_of(contract, organization_name="ООО «Тепломонтаж»", message="Протечка на вводе у Альфы")
-    meter = make_meter(contract, serial="ALFA-7731", resource=Meter.Resource.HEAT)
+    meter = make_meter(
+        contract, serial="ALFA-7731", resource=Meter.Resource.HEAT, verification_due=dt.date(2099, 12, 31)
+    )
     add_reading(meter, dt.date(2021, 10, 25), "1383.725", status=Reading.Status.ACCEPTED)
     make_meter(other_contract, serial="CHUZH-0001")
     return CustomerWorld(

@@ -67,6 +67,12 @@ PARAMS: dict[tuple[str, str], Param] = {
 }
 
 
+# Sent with every GET of the isolation tests: a period that holds A's whole
+# history, for the pages that read one (the settlements tabs), so A's
+# amounts are on the pages where a leak would show them.
+HISTORY_QUERY = {"start": "01.01.2021", "end": "31.12.2021"}
+
+
 @dataclasses.dataclass(frozen=True)
 class Route:
     name: str  # "namespace:name"

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import client_for
-from tests.core.routes import ROUTES, UnbuildableRoute, address_for, response_text
+from tests.core.routes import HISTORY_QUERY, ROUTES, UnbuildableRoute, address_for, response_text
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_another_customer_gets_nothing_of_a(route, world, other_client):
     address = address_for(route, world)
     client = _no_client_errors(other_client)
     for method in ("get", "post"):
-        response = getattr(client, method)(address.url)
+        response = getattr(client, method)(address.url, HISTORY_QUERY if method == "get" else None)
         status = response.status_code
         assert status < 500, f"{method.upper()} {address.url} as B: {status}"
         assert not _leaks(world, response), f"{method.upper()} {address.url} shows A's data to B"
@@ -62,7 +62,7 @@ def test_anonymous_is_sent_to_sign_in(route, world):
     address = address_for(route, world)
     client = _no_client_errors(Client())
     for method in ("get", "post"):
-        response = getattr(client, method)(address.url)
+        response = getattr(client, method)(address.url, HISTORY_QUERY if method == "get" else None)
         status = response.status_code
         assert not _leaks(world, response), f"{method.upper()} {address.url} shows A's data to anyone"
         if status in (302, 303):
@@ -76,7 +76,7 @@ def test_public_pages_show_no_customer_data(route, world):
     address = address_for(route, world)
     client = _no_client_errors(Client())
     for method in ("get", "post"):
-        response = getattr(client, method)(address.url)
+        response = getattr(client, method)(address.url, HISTORY_QUERY if method == "get" else None)
         assert response.status_code < 500, f"{method.upper()} {address.url}: {response.status_code}"
         assert not _leaks(world, response), f"{method.upper()} {address.url} shows A's data to anyone"
 
@@ -85,7 +85,7 @@ def test_public_pages_show_no_customer_data(route, world):
 def test_the_owner_does_open_the_same_urls(route, world):
     """The control: the addresses above really are A's, so a 404 for B means refused, not mistyped."""
     address = address_for(route, world)
-    response = _no_client_errors(client_for(world.a)).get(address.url)
+    response = _no_client_errors(client_for(world.a)).get(address.url, HISTORY_QUERY)
     assert response.status_code in (200, 405), f"GET {address.url} as A: {response.status_code}"
     if response.status_code == 200:
         # Every cabinet page, download included, names A's contract somewhere:
@@ -100,7 +100,8 @@ def test_markers_are_on_as_own_pages(world):
     for name in ("accounts:home", "accounts:requisites", "appeals:list"):
         seen.update(_leaks(world, client.get(reverse(name))))
     seen.update(_leaks(world, client.get(reverse("appeals:detail", args=[world.appeal.number]))))
-    assert {"12345-ЭС", "10\u00a0339,57", "Секретова Альфа", world.appeal.number} <= seen
+    seen.update(_leaks(world, client.get(reverse("settlements:charges"), HISTORY_QUERY)))
+    assert {"12345-ЭС", "10\u00a0339,57", "5\u00a0392,46", "Секретова Альфа", world.appeal.number} <= seen
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if not r.public], ids=str)
@@ -111,7 +112,7 @@ def test_an_account_without_a_contract_gets_no_cabinet(route, world):
     client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
     address = address_for(route, world)
     for method in ("get", "post"):
-        response = getattr(client, method)(address.url)
+        response = getattr(client, method)(address.url, HISTORY_QUERY if method == "get" else None)
         assert response.status_code in (403, 404, 405), (
             f"{method.upper()} {address.url}: {response.status_code}"
         )
