@@ -146,10 +146,18 @@ def test_hostile_query_strings_never_give_500(route, who, world, no_rate_limits)
     if first.status_code == 405:
         return  # POST only: its forms are tested below
     failures = []
+    before = _tables_state()
     for query in _query_variants({k for k in keys_read if not k.startswith("csrf")}):
         response = client.get(address.url, query)
         if response.status_code >= 500:
             failures.append(f"{response.status_code} for GET {address.url} {_short(query)}")
+        elif "html" in response.get("Content-Type", ""):
+            english = [m for m in ENGLISH_MESSAGES if m in response.content.decode()]
+            if english:
+                failures.append(f"GET {address.url} {_short(query)}: message in English: {english}")
+    written = sorted(t for t, digest in _tables_state().items() if digest != before.get(t))
+    if written:
+        failures.append(f"GET {address.url} with odd query strings wrote to {written}")
     assert not failures, "\n".join(failures)
 
 
