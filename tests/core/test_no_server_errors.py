@@ -70,6 +70,8 @@ QUERY_VALUES = (
 SHARP_QUERY_VALUES = ("2021-13-45", "99999-12-31", "0001-01-01", NUL, LONG, "-1", "٣")
 POST_TEXT_VALUES = (NUL, LONG, SQLISH, ODD_UNICODE, "-1", "NaN", "١٢٣٤٥", "2021-13-45", " ")
 POST_CHOICE_VALUES = ("-1", "99999999999999999999", NUL, LONG, "1.5")
+# What a refused period (or other GET form) must show again in its field.
+ECHOED_IN_QUERY = ("2021-13-45", "99999-12-31", "٣")
 # What a refused form must give back in its field (printable, not cut by max_length).
 ECHOED = (SQLISH, ODD_UNICODE)
 ALLOWED_POST_STATUSES = {200, 302, 303, 400, 403, 404, 405, 409, 413, 429}
@@ -152,9 +154,13 @@ def test_hostile_query_strings_never_give_500(route, who, world, no_rate_limits)
         if response.status_code >= 500:
             failures.append(f"{response.status_code} for GET {address.url} {_short(query)}")
         elif "html" in response.get("Content-Type", ""):
-            english = [m for m in ENGLISH_MESSAGES if m in response.content.decode()]
+            page = response.content.decode()
+            english = [m for m in ENGLISH_MESSAGES if m in page]
             if english:
                 failures.append(f"GET {address.url} {_short(query)}: message in English: {english}")
+            (key, value), *more = query.items()
+            if response.status_code == 400 and not more and value in ECHOED_IN_QUERY and value not in page:
+                failures.append(f"GET {address.url} {_short(query)}: refused, and {key} lost what was typed")
     written = sorted(t for t, digest in _tables_state().items() if digest != before.get(t))
     if written:
         failures.append(f"GET {address.url} with odd query strings wrote to {written}")
