@@ -6,7 +6,8 @@ answers) and some generic ones. Every POST form a customer or a visitor can
 reach (found by reading the pages' HTML, in each step of registration and
 recovery too) gets hostile values field by field. A refused form answers
 with a fitting 4xx, says why in Russian, gives back what was typed and
-writes nothing.
+writes nothing. Path parameters get what can be typed into the address
+bar, and every URL gets the other HTTP methods.
 """
 
 import contextlib
@@ -67,7 +68,17 @@ QUERY_VALUES = (
     "../../etc/passwd",
 )
 # Tried one parameter at a time on the parameters a view reads.
-SHARP_QUERY_VALUES = ("2021-13-45", "99999-12-31", "0001-01-01", NUL, LONG, "-1", "٣")
+SHARP_QUERY_VALUES = (
+    "2021-13-45",
+    "99999-12-31",
+    "0001-01-01",
+    "31.02.2021",
+    "01.01.10000",
+    NUL,
+    LONG,
+    "-1",
+    "٣",
+)
 POST_TEXT_VALUES = (NUL, LONG, SQLISH, ODD_UNICODE, "-1", "NaN", "١٢٣٤٥", "2021-13-45", " ")
 POST_CHOICE_VALUES = ("-1", "99999999999999999999", NUL, LONG, "1.5")
 # What a refused period (or other GET form) must show again in its field.
