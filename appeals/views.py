@@ -15,6 +15,7 @@ from appeals import selectors
 from appeals.forms import AppealForm
 from appeals.models import Appeal
 from appeals.services import appeal_create, appeal_letters_send
+from enser_cabinet.http import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def _new_appeal(request):
     if request.method == "POST":
         form = AppealForm(request.POST, request.FILES)
         if form.is_spam:
-            logger.warning("appeal honeypot filled from %s", request.META.get("REMOTE_ADDR"))
+            logger.warning("appeal honeypot filled from %s", client_ip(request))
             return render(request, "errors/400.html", status=400)
         if form.is_valid():
             appeal = appeal_create(

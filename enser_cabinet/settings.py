@@ -97,6 +97,7 @@ CACHES = {
     ),
 }
 RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "enser_cabinet.http.client_ip"
 RATELIMIT_VIEW = "enser_cabinet.views.ratelimited"
 SILENCED_SYSTEM_CHECKS = []
 if _EMBEDDED_DATABASE:
@@ -153,9 +154,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
-)
+# Behind a reverse proxy that sets X-Forwarded-Proto and appends the
+# client's address to X-Forwarded-For.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -6,9 +6,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from enser_cabinet.formatting import format_number
+from enser_cabinet.http import client_ip
 from meters import rules, services
 from meters.models import Meter, Reading
-from meters.views import client_ip
 
 
 @admin.register(Meter)
@@ -136,7 +136,7 @@ class ReadingAdmin(admin.ModelAdmin):
             return super().get_form(request, obj, **kwargs)
         form = super().get_form(request, obj, form=StaffReadingForm, fields=StaffReadingForm.Meta.fields)
         form.staff_user = request.user
-        form.staff_ip = client_ip(request)
+        form.staff_ip = client_ip(request) or None
         return form
 
     def get_fields(self, request, obj=None):

@@ -1,4 +1,3 @@
-import ipaddress
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django_ratelimit.decorators import ratelimit
 
 from accounts.decorators import customer_required
+from enser_cabinet.http import client_ip
 from meters import rules, selectors, services
 from meters.chart import consumption_chart
 from meters.forms import ReadingForm
@@ -50,7 +50,7 @@ def submit(request, meter_id: int):
                 meter=meter,
                 value=form.cleaned_data["value"],
                 user=request.user,
-                ip=client_ip(request),
+                ip=client_ip(request) or None,
                 today=today,
             )
         except rules.ReadingRefused as refused:
@@ -71,20 +71,6 @@ def submit(request, meter_id: int):
         },
         status=400 if form.errors or (closed and request.method == "POST") else 200,
     )
-
-
-def client_ip(request) -> str | None:
-    """Where a reading came from. Behind the proxy (BEHIND_PROXY=true) the
-    address is the last one the proxy appended to X-Forwarded-For; earlier
-    entries are whatever the client claimed."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
-        candidate = forwarded.split(",")[-1].strip()
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            pass
-    return request.META.get("REMOTE_ADDR")
 
 
 def _tell(request, submission: services.Submission) -> None:

@@ -62,3 +62,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_rate_limits_count_the_customer_behind_the_proxy_not_the_proxy(rf, settings):
+    from enser_cabinet.http import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.9")
+    assert client_ip(request) == "10.0.0.2"  # without a proxy the header is the client's claim
+    settings.BEHIND_PROXY = True
+    assert client_ip(request) == "198.51.100.9"
+    assert settings.RATELIMIT_IP_META_KEY == "enser_cabinet.http.client_ip"
