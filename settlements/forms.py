@@ -5,6 +5,7 @@ date gets the same Russian message next to its field and a 400 everywhere.
 """
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django import forms
 from django.http import QueryDict
@@ -106,3 +107,11 @@ class PeriodForm(forms.Form):
     def period(self) -> Period:
         """The valid period; call after is_valid()."""
         return Period(start=self.cleaned_data["start"], end=self.cleaned_data["end"])
+
+    @property
+    def period_query(self) -> str:
+        """The valid period as a query string, so that the other tabs open on
+        the same period; empty while the period is not valid."""
+        if not self.is_bound or self.errors:
+            return ""
+        return urlencode({"start": self.period.start.isoformat(), "end": self.period.end.isoformat()})

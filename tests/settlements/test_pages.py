@@ -143,3 +143,15 @@ def test_a_wrong_period_keeps_the_dates_in_the_inputs(demo_client):
     assert 'name="start" value="2021-12-31"' in page
     assert 'name="end" value="2021-10-01"' in page
     assert "Конечная дата не может быть раньше начальной." in page
+
+
+def test_the_other_tabs_open_on_the_chosen_period(demo_client):
+    page = html(
+        demo_client.get(reverse("settlements:settlements"), {"start": "01.10.2021", "end": "31.12.2021"})
+    )
+    for name in ("settlements", "charges", "payments"):
+        assert f'href="{reverse(f"settlements:{name}")}?start=2021-10-01&amp;end=2021-12-31"' in page
+    refused = html(
+        demo_client.get(reverse("settlements:charges"), {"start": "31.12.2021", "end": "01.10.2021"})
+    )
+    assert f'href="{reverse("settlements:payments")}"' in refused
