@@ -2,8 +2,6 @@
 changes and replies, and the letters each of them sends."""
 
 import datetime as dt
-import logging
-import smtplib
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
@@ -12,9 +10,7 @@ from django.utils import timezone
 
 from appeals.documents import Kind, file_sha256
 from appeals.models import Appeal, AppealCounter, AppealDocument, AppealStatusChange
-from enser_cabinet.mail import email_send
-
-logger = logging.getLogger(__name__)
+from enser_cabinet.mail import email_send_quietly
 
 # Where staff may move an appeal from each status; a closed one may be reopened.
 TRANSITIONS = {
@@ -113,7 +109,7 @@ def appeal_reply_set(*, appeal: Appeal, text: str, by, absolute: Callable[[str],
         if appeal.status in (Appeal.Status.NEW, Appeal.Status.IN_PROGRESS):
             appeal_status_set(appeal=appeal, status=Appeal.Status.ANSWERED, by=by, at=now)
     # A letter that fails is logged; the reply stays on the cabinet page.
-    _send_quietly(
+    email_send_quietly(
         name="appeal-reply",
         to=[appeal.email],
         context={"appeal": appeal, "cabinet_url": _cabinet_url(appeal, absolute)},
@@ -125,12 +121,12 @@ def appeal_letters_send(*, appeal: Appeal, absolute: Callable[[str], str]) -> bo
     documents = list(appeal.documents.all())
     admin_url = absolute(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
     cabinet_url = _cabinet_url(appeal, absolute)
-    sender_ok = _send_quietly(
+    sender_ok = email_send_quietly(
         name="appeal-received",
         to=[appeal.email],
         context={"appeal": appeal, "documents": documents, "cabinet_url": cabinet_url},
     )
-    branch_ok = _send_quietly(
+    branch_ok = email_send_quietly(
         name="appeal-branch",
         to=[appeal.branch.email],
         reply_to=[appeal.email],
@@ -150,12 +146,3 @@ def _cabinet_url(appeal: Appeal, absolute: Callable[[str], str]) -> str:
     if not appeal.contract_id:
         return ""
     return absolute(reverse("appeals:detail", args=[appeal.number]))
-
-
-def _send_quietly(**kwargs) -> bool:
-    try:
-        email_send(**kwargs)
-    except (smtplib.SMTPException, OSError):
-        logger.exception("appeal letter %s to %s was not sent", kwargs["name"], kwargs["to"])
-        return False
-    return True

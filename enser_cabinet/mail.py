@@ -6,8 +6,13 @@ A message named `name` has `templates/emails/<name>-subject.txt`,
 caller, which tells the customer and keeps what was typed.
 """
 
+import logging
+import smtplib
+
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 
 def email_send(*, name: str, to: list[str], context: dict, reply_to: list[str] | None = None) -> None:
@@ -20,3 +25,14 @@ def email_send(*, name: str, to: list[str], context: dict, reply_to: list[str] |
     )
     message.attach_alternative(render_to_string(f"emails/{name}-body.html", context), "text/html")
     message.send(fail_silently=False)
+
+
+def email_send_quietly(**kwargs) -> bool:
+    """For letters that only tell of what is already on the customer's page:
+    a failure is logged, and the caller goes on. False if it failed."""
+    try:
+        email_send(**kwargs)
+    except (smtplib.SMTPException, OSError):
+        logger.exception("letter %s to %s was not sent", kwargs["name"], kwargs["to"])
+        return False
+    return True

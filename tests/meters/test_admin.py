@@ -156,3 +156,41 @@ def test_meters_are_listed_and_found_by_contract(staff_client, meter, other_cont
     page = staff_client.get(reverse("admin:meters_meter_changelist"), {"q": "12345"}).content.decode()
     assert "001383" in page and "000000,000" in page
     assert "Приборы учета" in staff_client.get(reverse("admin:index")).content.decode()
+
+
+def test_a_rejection_is_emailed_to_the_customer_with_the_reason(
+    staff_client, pending, mailoutbox, django_capture_on_commit_callbacks
+):
+    reason = "Контрольное снятие 20.11.2026 показало 001121,000 м³."
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            CHANGELIST,
+            {"action": "reject_readings", "apply": "1", ACTION_CHECKBOX_NAME: [pending.pk], "reason": reason},
+        )
+    assert len(mailoutbox) == 1
+    letter = mailoutbox[0]
+    assert letter.to == [pending.meter.contract.user.email]
+    assert "отклонены" in letter.subject and pending.meter.serial_number in letter.subject
+    assert reason in letter.body and "001500,250 м³" in letter.body
+    assert reason in letter.alternatives[0][0]
+
+
+def test_a_rejection_letter_that_fails_leaves_the_decision_standing(
+    staff_client, pending, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            CHANGELIST,
+            {
+                "action": "reject_readings",
+                "apply": "1",
+                ACTION_CHECKBOX_NAME: [pending.pk],
+                "reason": "Ошибка",
+            },
+            follow=True,
+        )
+    assert response.status_code == 200
+    pending.refresh_from_db()
+    assert pending.status == Reading.Status.REJECTED
