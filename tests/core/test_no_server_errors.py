@@ -590,3 +590,39 @@ def test_other_methods_are_refused_not_errors(route, world, no_rate_limits):
             if response.status_code >= 500:
                 failures.append(f"{response.status_code} for {method.upper()} {address.url}")
     assert not failures, "\n".join(failures)
+
+
+# Headers a client sets itself: behind the proxy, X-Forwarded-For names the
+# address rate limits and readings record.
+FORWARDED_FOR = (
+    "",
+    "garbage",
+    "999.1.1.1",
+    "fe80::1%eth0",
+    "::ffff:1.2.3.4",
+    "1.2.3.4, " + LONG,
+    "1.2.3.4,,",
+)
+
+
+@pytest.mark.parametrize("state", ["anonymous", "customer"])
+def test_odd_forwarded_for_never_gives_500(state, form_world, settings):
+    settings.BEHIND_PROXY = True
+    settings.RATELIMIT_ENABLE = True
+    world = form_world
+    routes = ROUTES if state == "customer" else [r for r in ROUTES if r.name in PUBLIC]
+    pages = [address_for(r, world) for r in routes if not r.params or state == "customer"]
+    forms = _forms_in(STATES[state](world), world, pages)
+    failures = []
+    for action, form in forms:
+        baseline = _baseline(form, world.a.number)
+        if form["button"]:
+            baseline[form["button"][0]] = form["button"][1]
+        for forwarded in FORWARDED_FOR:
+            client = _client(STATES[state](world))
+            response = client.post(action, baseline, HTTP_X_FORWARDED_FOR=forwarded)
+            if response.status_code >= 500:
+                failures.append(
+                    f"{response.status_code} for POST {action} X-Forwarded-For: {forwarded[:30]!r}"
+                )
+    assert not failures, "\n".join(failures)
