@@ -7,6 +7,7 @@ or a plain zip named .docx are refused.
 """
 
 import hashlib
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -148,3 +149,16 @@ def documents_validate(files: list) -> list[Kind]:
     if errors:
         raise ValidationError(errors)
     return kinds
+
+
+def document_display_name(name: str) -> str:
+    """The sender's file name as staff and the customer will see it: no path,
+    no control or direction-override characters (`a\u202egpj.pdf` would
+    otherwise read as `afdp.jpg`), at most 255 characters with the extension kept."""
+    name = PurePath(name.replace("\\", "/")).name
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf"))
+    name = " ".join(name.split()) or "документ"
+    if len(name) > 255:
+        suffix = PurePath(name).suffix[:16]
+        name = name[: 255 - len(suffix)] + suffix
+    return name

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from appeals.documents import Kind, file_sha256
+from appeals.documents import Kind, document_display_name, file_sha256
 from appeals.models import Appeal, AppealCounter, AppealDocument, AppealStatusChange
 from enser_cabinet.mail import email_send_quietly
 
@@ -68,7 +68,7 @@ def appeal_create(*, data: dict, files: list, kinds: list[Kind], contract=None, 
             for upload, kind in zip(files, kinds, strict=True):
                 document = AppealDocument(
                     appeal=appeal,
-                    original_name=upload.name[:255],
+                    original_name=document_display_name(upload.name or ""),
                     size=upload.size,
                     content_type=kind.content_type,
                     sha256=file_sha256(upload),

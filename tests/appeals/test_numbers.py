@@ -40,3 +40,21 @@ def test_concurrent_workers_never_share_a_number():
 def test_a_number_is_only_given_inside_a_transaction():
     with pytest.raises(AssertionError):
         appeal_number_next(year=2026)
+
+
+@pytest.mark.parametrize(
+    "sent, shown",
+    [
+        ("договор.pdf", "договор.pdf"),
+        ("a\u202egpj.pdf", "agpj.pdf"),
+        ("C:\\Users\\buh\\Скан 1.pdf", "Скан 1.pdf"),
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        ("  \u200b\t.pdf", ".pdf"),
+        ("\u200b", "документ"),
+        ("я" * 300 + ".docx", "я" * 250 + ".docx"),
+    ],
+)
+def test_document_names_are_shown_without_tricks(sent, shown):
+    from appeals.documents import document_display_name
+
+    assert document_display_name(sent) == shown
