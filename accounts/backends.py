@@ -54,8 +54,12 @@ class FirstSignInByInnBackend(ModelBackend):
             return None
         if "".join(secret.split()) != contract.organization.inn:
             return None
-        user, _ = User.objects.get_or_create(contract=contract, defaults={"username": contract.number})
-        if not user.is_active:
+        # Nothing is written here: the account is made when registration
+        # completes (accounts.registration). An account staff deactivated
+        # stays closed to the INN too.
+        user = User.objects.filter(contract=contract).first()
+        if user is not None and not user.is_active:
             return None
+        user = user or User(username=contract.number, contract=contract)
         user.unregistered_contract = contract
         return user

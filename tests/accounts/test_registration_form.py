@@ -144,9 +144,8 @@ def test_a_registered_contract_cannot_be_registered_again(first_contract):
     client = inn_client()
     # Meanwhile the contract gets registered (say, by the link in another browser).
     Contract.objects.filter(pk=first_contract.pk).update(registered_at="2024-01-01T00:00:00Z")
-    user = User.objects.get(contract=first_contract)
+    user = User(username=first_contract.number, contract=first_contract, email="first@mail.ru")
     user.set_password(PASSWORD)
-    user.email = "first@mail.ru"
     user.save()
     response = client.post(REGISTER, registration_data(email="intruder@mail.ru"))
     assert response.status_code == 409

@@ -152,3 +152,19 @@ def test_too_many_attempts_from_one_address_get_429(client, contract):
     for index in range(30):
         sign_in(client, f"{20000 + index}-ЭС", "wrong-password")
     assert sign_in(client, "12345-ЭС", PASSWORD).status_code == 429
+
+
+def test_first_sign_in_by_inn_writes_no_account(client):
+    from accounts.models import User
+
+    make_contract(number="54321-ЭС", inn="7456009877", kpp="745601001", registered=False)
+    assert sign_in(client, "54321-ЭС", "7456009877").status_code == 302
+    assert not User.objects.filter(username="54321-ЭС").exists()
+
+
+def test_a_deactivated_account_is_closed_to_the_inn_as_well(client):
+    from accounts.models import User
+
+    contract = make_contract(number="54321-ЭС", inn="7456009877", kpp="745601001", registered=False)
+    User.objects.create(username=contract.number, contract=contract, is_active=False)
+    assert sign_in(client, "54321-ЭС", "7456009877").status_code == 400
