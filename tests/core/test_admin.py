@@ -1,9 +1,12 @@
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from settlements.models import Invoice
+from settlements.models import Invoice, Payment
 
 pytestmark = pytest.mark.django_db
 
@@ -16,22 +19,36 @@ def staff_client(db):
     return client
 
 
+@pytest.fixture
+def payments(contract, other_contract):
+    Payment.objects.create(
+        contract=contract, date=dt.date(2022, 1, 20), amount=Decimal("100.00"), document_number="ПП-СВОЙ"
+    )
+    Payment.objects.create(
+        contract=other_contract,
+        date=dt.date(2022, 1, 20),
+        amount=Decimal("100.00"),
+        document_number="ПП-ЧУЖОЙ",
+    )
+
+
 @pytest.mark.parametrize(
-    "url, query, expected",
+    "url, query, expected, absent",
     [
-        ("admin:accounts_contract_changelist", "12345", "12345-ЭС"),
-        ("admin:accounts_contract_changelist", "7453012342", "12345-ЭС"),
-        ("admin:accounts_organization_changelist", "Тепломонтаж", "7453012342"),
-        ("admin:settlements_invoice_changelist", "12345-ЭС", "ЭРО-1"),
-        ("admin:settlements_payment_changelist", "12345", "Оплаты"),
+        ("admin:accounts_contract_changelist", "12345", "12345-ЭС", "99999-ЭС"),
+        ("admin:accounts_contract_changelist", "7453012342", "12345-ЭС", "99999-ЭС"),
+        ("admin:accounts_organization_changelist", "Тепломонтаж", "7453012342", "7702070139"),
+        ("admin:settlements_invoice_changelist", "12345-ЭС", "ЭРО-1", "ЭРО-ЧУЖОЙ"),
+        ("admin:settlements_payment_changelist", "12345", "ПП-СВОЙ", "ПП-ЧУЖОЙ"),
+        ("admin:settlements_payment_changelist", "Тепломонтаж", "ПП-СВОЙ", "ПП-ЧУЖОЙ"),
     ],
 )
-def test_staff_search_by_contract_inn_and_name(staff_client, contract, other_contract, url, query, expected):
+def test_staff_search_by_contract_inn_and_name(staff_client, payments, url, query, expected, absent):
     response = staff_client.get(reverse(url), {"q": query})
     assert response.status_code == 200
     page = response.content.decode()
     assert expected in page
-    assert "99999-ЭС" not in page
+    assert absent not in page
 
 
 def test_admin_speaks_russian(staff_client, contract):
