@@ -3,7 +3,9 @@ clients, a clean cache (rate-limit counters) for each test."""
 
 import datetime as dt
 import itertools
+import time
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -24,6 +26,17 @@ def _clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _one_rate_limit_window(monkeypatch):
+    # django-ratelimit counts in fixed windows on the wall clock: a test that
+    # makes three requests against "2/m" would pass a window's edge now and
+    # then and see its counter start again. Each test lives in one window.
+    import django_ratelimit.core
+
+    frozen = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: frozen))
 
 
 @pytest.fixture(autouse=True)
