@@ -10,6 +10,7 @@ failure is raised as SmsDeliveryError, which views turn into a message.
 import sys
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -52,7 +53,7 @@ class FileBackend(BaseSmsBackend):
     """One text file per message, named by time so that `ls` sorts them."""
 
     def send(self, message: SmsMessage) -> None:
-        directory = settings.SMS_FILE_PATH
+        directory = Path(settings.SMS_FILE_PATH)
         name = f"{timezone.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.txt"
         try:
             directory.mkdir(parents=True, exist_ok=True)

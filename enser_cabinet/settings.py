@@ -11,9 +11,19 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+
+
+def env_path(name: str, default: Path) -> Path:
+    """A directory setting as a pathlib.Path: env.path() returns
+    django-environ's own Path type, which has no mkdir() or `/`."""
+    return Path(env.str(name, default=str(default))).resolve()
+
+
+# Files the running site writes (the embedded database, letters, SMS,
+# uploaded documents) live under VAR_DIR unless each is set on its own.
+VAR_DIR = env_path("VAR_DIR", BASE_DIR / "var")
 
 DEBUG = env.bool("DEBUG", default=True)
 
@@ -170,7 +180,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATIC_ROOT = env_path("STATIC_ROOT", BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -183,7 +193,7 @@ STORAGES = {
 }
 # Uploaded documents live outside the static root and are served by views
 # that check who asks.
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
 MEDIA_URL = "/media/"
 
 # E-mail: files under var/mail/ by default, SMTP when EMAIL_URL is given
@@ -194,13 +204,13 @@ if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
-    EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
+    EMAIL_FILE_PATH = env_path("EMAIL_FILE_PATH", VAR_DIR / "mail")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # SMS: files under var/sms/ by default; "locmem" in tests; "twilio" with
 # TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM.
 SMS_BACKEND = env.str("SMS_BACKEND", default="file")
-SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms")
+SMS_FILE_PATH = env_path("SMS_FILE_PATH", VAR_DIR / "sms")
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM = env.str("TWILIO_FROM", default="")
