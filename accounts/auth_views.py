@@ -318,12 +318,14 @@ def password_reset_code(request):
         return redirect("accounts:password-reset")
     target = reset_target(number=state["number"])
     form = CodeForm()
+    # Said above the form: the code field itself was not filled in wrong.
+    step_error = ""
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "send-sms":
         try:
             return _reset_code_send(request, state, target)
         except (CodeError, SmsDeliveryError) as error:
-            form.add_error(None, str(error))
+            step_error = str(error)
     elif action == "confirm":
         form = CodeForm(request.POST)
         if form.is_valid():
@@ -335,8 +337,8 @@ def password_reset_code(request):
     return render(
         request,
         "accounts/password_reset_code.html",
-        {"form": form, "masked_phone": target.masked_phone},
-        status=400 if form.errors else 200,
+        {"form": form, "masked_phone": target.masked_phone, "step_error": step_error},
+        status=400 if form.errors or step_error else 200,
     )
 
 

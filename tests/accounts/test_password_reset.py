@@ -1,5 +1,6 @@
 import datetime as dt
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import SESSION_KEY
@@ -8,6 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from accounts.models import Contract, User
 from tests.accounts.conftest import last_code
@@ -193,3 +195,38 @@ def test_a_recovery_code_lives_five_minutes(client, registered, sms_outbox, monk
     response = client.post(CODE, {"action": "confirm", "code": last_code(sms_outbox)})
     assert response.status_code == 400
     assert "Срок действия кода истек" in response.content.decode()
+
+
+class _Clock:
+    """Both clocks the recovery reads (timezone.now for codes, time.time for
+    the session's wait), moved by hand."""
+
+    def __init__(self, monkeypatch):
+        import accounts.auth_views
+
+        self.now = timezone.now()
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+        monkeypatch.setattr(accounts.auth_views, "time", SimpleNamespace(time=lambda: self.now.timestamp()))
+
+    def advance(self, **delta):
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.mark.parametrize("number", ["12345-ЭС", "77777-ЭС"])
+def test_a_resend_too_soon_on_the_code_page_says_how_long_to_wait(
+    client, registered, sms_outbox, monkeypatch, number
+):
+    clock = _Clock(monkeypatch)
+    _start(client, number)
+    assert client.post(SEND, {"method": "sms"})["Location"] == CODE
+    sent = len(sms_outbox)
+    clock.advance(seconds=30)
+    response = client.post(CODE, {"action": "send-sms"})
+    # As registration answers a resend too soon: 400 and the wait, for any contract.
+    assert response.status_code == 400
+    assertContains(response, "Новый код можно запросить через 30 с.", status_code=400)
+    assert len(sms_outbox) == sent
+    clock.advance(seconds=30)
+    response = client.post(CODE, {"action": "send-sms"})
+    assert response.status_code == 302 and response["Location"] == CODE
+    assert len(sms_outbox) == (2 if number == "12345-ЭС" else 0)
