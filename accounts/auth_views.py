@@ -56,6 +56,8 @@ from accounts.views import REGISTRATION_SESSION_KEY
 
 REQUEST_SESSION_KEY = "registration_request_id"
 CODE_SESSION_KEY = "registration_code_id"
+# What was typed before "Изменить данные регистрации", never the passwords.
+DRAFT_SESSION_KEY = "registration_draft"
 RESET_SESSION_KEY = "password_reset"
 RESET_USER_SESSION_KEY = "password_reset_user"
 EMAIL_FAILED = (
@@ -68,7 +70,7 @@ RATES = settings.RATE_LIMITS
 
 def _sign_in_registered(request, user: User) -> None:
     login(request, user, backend="accounts.backends.ContractPasswordBackend")
-    for key in (REGISTRATION_SESSION_KEY, REQUEST_SESSION_KEY, CODE_SESSION_KEY):
+    for key in (REGISTRATION_SESSION_KEY, REQUEST_SESSION_KEY, CODE_SESSION_KEY, DRAFT_SESSION_KEY):
         request.session.pop(key, None)
     # As after a sign-in without "Запомнить данные".
     request.session.set_expiry(0)
@@ -92,8 +94,14 @@ def register(request):
     if pending is not None:
         return _register_sms_step(request, pending)
 
+    draft = request.session.get(DRAFT_SESSION_KEY) or {}
     form = RegistrationForm(
-        request.POST or None, contract=contract, user=registration_user(contract=contract)
+        request.POST or None,
+        contract=contract,
+        user=registration_user(contract=contract),
+        initial={key: value for key, value in draft.items() if key != "contract_id"}
+        if draft.get("contract_id") == contract.pk
+        else None,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -150,6 +158,12 @@ def _register_sms_step(request, pending):
     if action == "change":
         for key in (REQUEST_SESSION_KEY, CODE_SESSION_KEY):
             request.session.pop(key, None)
+        request.session[DRAFT_SESSION_KEY] = {
+            "contract_id": pending.contract_id,
+            "email": pending.email,
+            "phone": str(pending.phone),
+            "method": "sms",
+        }
         return redirect("accounts:register")
     if action == "send-sms":
         phone_form = PhoneForm(request.POST)

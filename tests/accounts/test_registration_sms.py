@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth import SESSION_KEY
@@ -9,7 +10,14 @@ from django.utils import timezone
 
 from accounts import sms
 from accounts.models import ConfirmationCode, RegistrationRequest, User
-from tests.accounts.conftest import FIRST_INN, FIRST_NUMBER, NEW_PASSWORD, last_code, registration_data
+from tests.accounts.conftest import (
+    FIRST_INN,
+    FIRST_NUMBER,
+    NEW_PASSWORD,
+    last_code,
+    registration_data,
+)
+from tests.conftest import make_contract
 
 pytestmark = pytest.mark.django_db
 REGISTER = reverse("accounts:register")
@@ -214,3 +222,29 @@ def test_a_code_of_another_session_does_not_complete_this_one(first_contract, sm
     assert response.status_code == 400
     first_contract.refresh_from_db()
     assert not first_contract.is_registered
+
+
+def test_changing_the_registration_data_keeps_what_was_typed_but_the_passwords(
+    registering_client, sms_outbox
+):
+    _send(registering_client)
+    response = registering_client.post(REGISTER, {"action": "change"})
+    assert response.status_code == 302 and response["Location"] == REGISTER
+    page = registering_client.get(REGISTER).content.decode()
+    assert "Изменить данные регистрации" not in page
+    assert 'value="ivanov@mail.ru"' in page
+    assert re.search(r'name="phone"[^>]*value="\+7 902 555-01-12"', page)
+    assert re.search(r'value="sms"[^>]*checked|checked[^>]*value="sms"', page)
+    assert NEW_PASSWORD not in page
+
+
+def test_a_draft_of_another_contract_is_not_offered(registering_client, sms_outbox):
+    _send(registering_client)
+    registering_client.post(REGISTER, {"action": "change"})
+    make_contract(number="54322-ЭС", inn="7415061109", kpp="741501001", registered=False)
+    # The same browser signs in by INN for another contract.
+    response = registering_client.post(LOGIN, {"contract_number": "54322-ЭС", "secret": "7415061109"})
+    assert response["Location"] == REGISTER
+    page = registering_client.get(REGISTER).content.decode()
+    assert "54322-ЭС" in page
+    assert "ivanov@mail.ru" not in page
