@@ -14,9 +14,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from enser_cabinet.plain_text import render_plain
 
 
 class SmsDeliveryError(Exception):
@@ -119,5 +120,5 @@ def sms_backend() -> BaseSmsBackend:
 
 def sms_send(*, name: str, to: str, context: dict) -> None:
     """Renders templates/sms/<name>.txt and sends it to `to` (E.164)."""
-    body = render_to_string(f"sms/{name}.txt", context).strip()
+    body = render_plain(f"sms/{name}.txt", context).strip()
     sms_backend().send(SmsMessage(to=to, body=body))

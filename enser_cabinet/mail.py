@@ -2,7 +2,7 @@
 
 A message named `name` has `templates/emails/<name>-subject.txt`,
 `<name>-body.txt` and `<name>-body.html`; the HTML part extends
-`emails/base.html`. Delivery errors (smtplib.SMTPException, OSError) reach the
+`emails/base.html`. Subject and text body are plain text, never HTML-escaped. Delivery errors (smtplib.SMTPException, OSError) reach the
 caller, which tells the customer and keeps what was typed.
 """
 
@@ -12,14 +12,16 @@ import smtplib
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from enser_cabinet.plain_text import render_plain
+
 logger = logging.getLogger(__name__)
 
 
 def email_send(*, name: str, to: list[str], context: dict, reply_to: list[str] | None = None) -> None:
-    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
+    subject = " ".join(render_plain(f"emails/{name}-subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"emails/{name}-body.txt", context),
+        body=render_plain(f"emails/{name}-body.txt", context),
         to=to,
         reply_to=reply_to,
     )
