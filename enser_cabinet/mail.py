@@ -2,7 +2,8 @@
 
 A message named `name` has `templates/emails/<name>-subject.txt`,
 `<name>-body.txt` and `<name>-body.html`; the HTML part extends
-`emails/base.html`. Subject and text body are plain text, never HTML-escaped. Delivery errors (smtplib.SMTPException, OSError) reach the
+`emails/base.html`. Subject and text body are plain text, never
+HTML-escaped. Delivery errors (smtplib.SMTPException, OSError) reach the
 caller, which tells the customer and keeps what was typed.
 """
 
