@@ -400,7 +400,6 @@ def password_reset_new(request):
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
-@never_cache
 @customer_required
 @ratelimit(key="user", rate=RATES["password_change_user"], method="POST", block=True)
 def password_change(request):

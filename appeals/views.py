@@ -2,6 +2,7 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import RequestDataTooBig
 from django.http import FileResponse, Http404
@@ -138,6 +139,10 @@ def appeal_detail(request, number: str):
 
 @never_cache
 def document_download(request, pk: int):
+    """For the customer who sent it and for staff (a link in the branch's
+    letter), so not a customer_required view; it takes the same care."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     document = selectors.document_get_for(user=request.user, pk=pk)
     try:
         handle = document.file.open("rb")

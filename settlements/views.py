@@ -12,7 +12,6 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_ratelimit.decorators import ratelimit
 
@@ -44,7 +43,6 @@ def with_statement(tab: Tab) -> Callable:
 
     def decorate(view):
         @require_safe
-        @never_cache
         @customer_required
         @wraps(view)
         def wrapper(request):
@@ -111,7 +109,6 @@ payments_xlsx = statement_download(PAYMENTS, xlsx.payments_statement_xlsx, "xlsx
 
 
 @require_safe
-@never_cache
 @customer_required
 def invoice(request, invoice_id: int):
     item = ledger.charged_invoice(contract=request.contract, invoice_id=invoice_id)

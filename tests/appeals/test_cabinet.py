@@ -91,7 +91,9 @@ def test_documents_go_only_to_their_sender_and_staff(
     assert b"".join(response.streaming_content) == SAMPLES["scan.pdf"]
     assert staff_client.get(url).status_code == 200
     assert other_client.get(url).status_code == 404
-    assert client.get(url).status_code == 404
+    # Anonymous: sent to sign in, as on every cabinet page (whether the document exists or not).
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
     assert customer_client.get(reverse("appeals:document", args=[999999])).status_code == 404
 
 
