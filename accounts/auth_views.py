@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django_ratelimit.decorators import ratelimit
 
 from accounts.codes import CODE_DEAD, CheckResult, CodeError, code_check, code_confirmed
 from accounts.decorators import customer_required
@@ -53,6 +52,7 @@ from accounts.registration import (
 )
 from accounts.sms import SmsDeliveryError
 from accounts.views import REGISTRATION_SESSION_KEY
+from enser_cabinet.ratelimit import ratelimit
 
 REQUEST_SESSION_KEY = "registration_request_id"
 CODE_SESSION_KEY = "registration_code_id"

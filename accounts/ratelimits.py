@@ -2,9 +2,9 @@
 
 from django.conf import settings
 from django_ratelimit.core import get_usage
-from django_ratelimit.exceptions import Ratelimited
 
 from accounts.validators import normalize_contract_number
+from enser_cabinet.ratelimit import RateLimited
 
 
 def contract_number_key(group, request) -> str:
@@ -37,12 +37,12 @@ def _sms_limits(phone) -> list[tuple[str, object, str]]:
 
 
 def sms_limits_check(request, *, phone) -> None:
-    """SMS sends per phone and per address: over either, Ratelimited (429)
+    """SMS sends per phone and per address: over either, RateLimited (429)
     before anything is written or sent."""
     for group, key, rate in _sms_limits(phone):
         usage = get_usage(request, group=group, key=key, rate=rate)
         if usage is not None and usage["count"] >= usage["limit"]:
-            raise Ratelimited
+            raise RateLimited(retry_after=usage["time_left"] if usage["time_left"] > 0 else None)
 
 
 def sms_limits_count(request, *, phone) -> None:

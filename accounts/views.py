@@ -5,11 +5,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from accounts.contacts import contacts_for
 from accounts.decorators import customer_required
 from accounts.forms import SignInForm
+from enser_cabinet.ratelimit import ratelimit
 from settlements.ledger import contract_balance
 
 REGISTRATION_SESSION_KEY = "registration_contract_id"

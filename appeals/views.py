@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django_ratelimit.decorators import ratelimit
+from enser_cabinet.ratelimit import ratelimit
 
 from accounts.decorators import customer_required
 from appeals import selectors

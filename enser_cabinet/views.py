@@ -1,11 +1,36 @@
-"""Pages every app shares: errors and the rate-limit answer."""
+"""Pages every app shares: errors, the rate-limit answer, the CSRF failure."""
 
 from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import render
 
 
 def ratelimited(request, exception=None):
-    return render(request, "errors/429.html", status=429)
+    """429 with `Retry-After`: the seconds left in the limit's window."""
+    retry_after = getattr(exception, "retry_after", None) or RETRY_AFTER_UNKNOWN
+    response = render(request, "errors/429.html", {"wait": wait_text(retry_after)}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+# When the limit's window is not known (the cache failed): a minute.
+RETRY_AFTER_UNKNOWN = 60
+
+
+def wait_text(seconds: int) -> str:
+    """ "45 с", "3 мин", "1 ч 5 мин": how long, rounded up to what is said."""
+    if seconds < 60:
+        return f"{seconds} с"
+    minutes = -(-seconds // 60)
+    if minutes < 60:
+        return f"{minutes} мин"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} ч {minutes} мин" if minutes else f"{hours} ч"
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its protection token (CSRF_FAILURE_VIEW): the
+    page was open too long, or the browser does not keep cookies."""
+    return render(request, "errors/403_csrf.html", status=403)
 
 
 def bad_request(request, exception=None):

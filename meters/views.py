@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django_ratelimit.decorators import ratelimit
+from enser_cabinet.ratelimit import ratelimit
 
 from accounts.decorators import customer_required
 from enser_cabinet.http import client_ip

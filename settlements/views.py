@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-from django_ratelimit.decorators import ratelimit
+from enser_cabinet.ratelimit import ratelimit
 
 from accounts.decorators import customer_required
 from settlements import ledger, pdf, xlsx

@@ -1,0 +1,43 @@
+"""django-ratelimit's decorator, telling how long the limit lasts.
+
+django-ratelimit raises a bare Ratelimited; the 429 page needs the seconds
+left in the limit's window for `Retry-After` and for its text. The
+decorator here counts exactly as django_ratelimit.decorators.ratelimit
+does (same groups, keys and windows) and raises RateLimited with them.
+"""
+
+from functools import wraps
+
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage
+from django_ratelimit.exceptions import Ratelimited
+
+
+class RateLimited(Ratelimited):
+    def __init__(self, retry_after: int | None = None):
+        super().__init__()
+        self.retry_after = retry_after
+
+
+def limit_reached(usage: dict | None) -> RateLimited | None:
+    """The exception to raise for a get_usage() answer that is over its limit."""
+    if usage is None or not usage["should_limit"]:
+        return None
+    # time_left is -1 when the cache could not be read: no promise then.
+    return RateLimited(retry_after=usage["time_left"] if usage["time_left"] > 0 else None)
+
+
+def ratelimit(group=None, key=None, rate=None, method=ALL, block=True):
+    def decorator(fn):
+        @wraps(fn)
+        def wrapper(request, *args, **kwargs):
+            usage = get_usage(request, group, fn, key, rate, method, increment=True)
+            exceeded = limit_reached(usage)
+            request.limited = exceeded is not None or getattr(request, "limited", False)
+            if exceeded is not None and block:
+                raise exceeded
+            return fn(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
