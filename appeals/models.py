@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from phonenumber_field.modelfields import PhoneNumberField
 
+from enser_cabinet.formatting import format_date
+
 
 def _person(verbose_name: str, **extra) -> models.ForeignKey:
     # Who did something; the record stays when the account is deleted.
@@ -147,7 +149,8 @@ class AppealStatusChange(models.Model):
         ordering = ["changed_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} ({self.changed_at:%d.%m.%Y %H:%M})"
+        # Shown in admin beside times in the site's zone: the same zone here.
+        return f"{self.get_status_display()} ({format_date(self.changed_at)})"
 
 
 def document_upload_to(instance: "AppealDocument", filename: str) -> str:

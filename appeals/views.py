@@ -9,7 +9,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from enser_cabinet.ratelimit import ratelimit
 
 from accounts.decorators import customer_required
 from appeals import selectors
@@ -17,6 +16,7 @@ from appeals.forms import AppealForm
 from appeals.models import Appeal
 from appeals.services import appeal_create, appeal_letters_send
 from enser_cabinet.http import client_ip
+from enser_cabinet.ratelimit import ratelimit
 
 logger = logging.getLogger(__name__)
 

@@ -4,10 +4,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from enser_cabinet.ratelimit import ratelimit
 
 from accounts.decorators import customer_required
 from enser_cabinet.http import client_ip
+from enser_cabinet.ratelimit import ratelimit
 from meters import rules, selectors, services
 from meters.chart import consumption_chart
 from meters.forms import ReadingForm

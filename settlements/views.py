@@ -13,9 +13,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-from enser_cabinet.ratelimit import ratelimit
 
 from accounts.decorators import customer_required
+from enser_cabinet.ratelimit import ratelimit
 from settlements import ledger, pdf, xlsx
 from settlements.downloads import PDF, XLSX, attachment_response, statement_filename
 from settlements.forms import PeriodForm

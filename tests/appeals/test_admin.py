@@ -128,3 +128,13 @@ def inline_data() -> dict:
             }
         )
     return data
+
+
+def test_status_history_is_shown_in_local_time(staff_client, choices, monkeypatch):
+    # 09:11 UTC is 14:11 in Yekaterinburg (Asia/Yekaterinburg, UTC+5).
+    monkeypatch.setattr("django.utils.timezone.now", lambda: dt.datetime(2026, 11, 27, 9, 11, tzinfo=dt.UTC))
+    appeal = make_appeal(choices)
+    assert str(appeal.status_changes.get()) == "Новое (27.11.2026 14:11)"
+    page = staff_client.get(change_url(appeal)).content.decode()
+    assert "Новое (27.11.2026 14:11)" in page
+    assert "09:11" not in page
