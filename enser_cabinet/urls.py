@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from enser_cabinet import views
+
 admin.site.site_header = "АО «ЭнСер»: личный кабинет юридического лица"
 admin.site.site_title = "АО «ЭнСер»"
 admin.site.index_title = "Администрирование"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", include("accounts.urls")),
     path("", include("settlements.urls")),
     path("readings/", include("meters.urls")),

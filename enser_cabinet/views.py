@@ -1,7 +1,10 @@
 """Pages every app shares: errors, the rate-limit answer, the CSRF failure."""
 
 from django.core.exceptions import RequestDataTooBig
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 
 
 def ratelimited(request, exception=None):
@@ -50,3 +53,11 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "errors/500.html", status=500)
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers ask for on their own: the logo."""
+    response = redirect(static("img/logo.svg"))
+    patch_cache_control(response, public=True, max_age=24 * 60 * 60)
+    return response

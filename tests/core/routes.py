@@ -36,6 +36,7 @@ PUBLIC = {
     "appeals:new",
     "appeals:edo",
     "appeals:sent",
+    "favicon",
 }
 
 

@@ -102,3 +102,13 @@ def test_every_rate_limit_uses_the_decorator_that_tells_the_wait():
         if "django_ratelimit.decorators" in path.read_text(encoding="utf-8") and path.name != "ratelimit.py"
     ]
     assert offenders == []
+
+
+def test_favicon_is_the_logo(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/img/logo.svg"
+    assert "max-age=86400" in response["Cache-Control"]
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("img/logo.svg")

@@ -99,3 +99,33 @@ def test_demo_sign_ins_work(seeded):
     first = Client().post(reverse("accounts:login"), {"contract_number": "54321-ЭС", "secret": "7456009877"})
     assert first["Location"] == reverse("accounts:register")
     assert not Contract.objects.get(number="54321-ЭС").is_registered
+
+
+def _printed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_passwords_are_printed_while_they_work(db):
+    out = _printed()
+    assert "12345-ЭС, пароль Enser-2021 (зарегистрирован)" in out
+    assert "54321-ЭС, ИНН 7456009877 (первый вход, регистрация)" in out
+    assert "admin / Enser-admin-2021" in out
+
+
+def test_a_changed_demo_password_is_not_printed(db):
+    _printed()
+    customer = User.objects.get(username="12345-ЭС")
+    customer.set_password("Svoi-Parol-2026")
+    customer.save()
+    staff = User.objects.get(username="admin")
+    staff.set_password("Svoi-Admin-2026")
+    staff.save()
+    out = _printed()
+    assert "Enser-2021" not in out and "Enser-admin-2021" not in out
+    assert "12345-ЭС: демо-пароль изменен" in out
+    assert "admin, пароль изменен" in out
+    login = reverse("accounts:login")
+    refused = Client().post(login, {"contract_number": "12345-ЭС", "secret": "Enser-2021"})
+    assert refused.status_code == 400

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD, DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME, demo_customers_seed
+from accounts.models import Contract, User
 from meters.demo import demo_meters_seed
 from settlements.demo import demo_extra_payment_seed, demo_ledger_seed
 
@@ -46,9 +47,25 @@ class Command(BaseCommand):
         payments += more_payments
         self.stdout.write(f"Создано начислений: {invoices}, оплат: {payments}.")
         self.stdout.write(demo_meters_seed(contracts=[registered, unregistered], today=today))
-        self.stdout.write(
-            "Демо-входы:\n"
-            f"  12345-ЭС, пароль {DEMO_PASSWORD} (зарегистрирован)\n"
-            f"  54321-ЭС, ИНН 7456009877 (первый вход, регистрация)\n"
-            f"  администрирование /admin/: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}"
-        )
+        self.stdout.write("Демо-входы:\n" + "\n".join(demo_sign_ins(registered, unregistered)))
+
+
+def demo_sign_ins(registered: Contract, unregistered: Contract) -> list[str]:
+    """The demo sign-ins, each secret printed only while it still works: a
+    demo password changed in the cabinet or admin is not shown as if it did."""
+    user = User.objects.filter(contract=registered).first()
+    if registered.is_registered and user is not None and user.check_password(DEMO_PASSWORD):
+        lines = [f"  {registered.number}, пароль {DEMO_PASSWORD} (зарегистрирован)"]
+    else:
+        lines = [f"  {registered.number}: демо-пароль изменен или договор снова не зарегистрирован"]
+    number, inn = unregistered.number, unregistered.organization.inn
+    if unregistered.is_registered:
+        lines.append(f"  {number}: уже зарегистрирован, вход по паролю, заданному при регистрации")
+    else:
+        lines.append(f"  {number}, ИНН {inn} (первый вход, регистрация)")
+    staff = User.objects.filter(username=DEMO_STAFF_USERNAME).first()
+    if staff is not None and staff.check_password(DEMO_STAFF_PASSWORD):
+        lines.append(f"  администрирование /admin/: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}")
+    else:
+        lines.append(f"  администрирование /admin/: {DEMO_STAFF_USERNAME}, пароль изменен")
+    return lines
