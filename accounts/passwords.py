@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from accounts.codes import code_confirmed, code_send
+from accounts.codes import ResendTooSoon, code_confirmed, code_send
 from accounts.masking import decoy_contacts, mask_email, mask_phone
 from accounts.models import ConfirmationCode, User
 from accounts.sessions import user_sessions_end
@@ -65,15 +65,31 @@ def password_reset_email_send(*, target: ResetTarget, link_for) -> None:
 
 
 def password_reset_code_send(*, target: ResetTarget) -> ConfirmationCode | None:
+    """Sends a recovery code. Within SMS_CODE_RESEND_AFTER of the last one,
+    asked for from another browser, no SMS leaves and the code already sent
+    is the one to enter: refusing would tell that browser that the contract
+    is registered, since a made-up one is never refused."""
     user = target.user
     if user is None or not user.phone:
         return None
-    return code_send(
-        contract=user.contract,
-        purpose=ConfirmationCode.Purpose.PASSWORD_RESET,
-        phone=user.phone,
-        sms_name="password-reset-code",
-    )
+    try:
+        return code_send(
+            contract=user.contract,
+            purpose=ConfirmationCode.Purpose.PASSWORD_RESET,
+            phone=user.phone,
+            sms_name="password-reset-code",
+        )
+    except ResendTooSoon:
+        return (
+            ConfirmationCode.objects.filter(
+                contract=user.contract,
+                purpose=ConfirmationCode.Purpose.PASSWORD_RESET,
+                used_at__isnull=True,
+                expires_at__gt=timezone.now(),
+            )
+            .order_by("-created_at")
+            .first()
+        )
 
 
 def password_reset_link_user(*, uidb64: str, token: str) -> User | None:

@@ -230,3 +230,22 @@ def test_a_resend_too_soon_on_the_code_page_says_how_long_to_wait(
     response = client.post(CODE, {"action": "send-sms"})
     assert response.status_code == 302 and response["Location"] == CODE
     assert len(sms_outbox) == (2 if number == "12345-ЭС" else 0)
+
+
+@pytest.mark.parametrize("number", ["12345-ЭС", "77777-ЭС"])
+def test_a_second_browser_asking_within_the_wait_is_answered_as_for_any_contract(
+    client, registered, sms_outbox, number
+):
+    first = Client()
+    _start(first, number)
+    assert first.post(SEND, {"method": "sms"})["Location"] == CODE
+    sent = len(sms_outbox)
+    # Another browser, moments later: the same answer whether the contract is registered or not.
+    _start(client, number)
+    response = client.post(SEND, {"method": "sms"})
+    assert response.status_code == 302 and response["Location"] == CODE
+    assert len(sms_outbox) == sent
+    if number == "12345-ЭС":
+        # The code already sent works in the second browser too.
+        response = client.post(CODE, {"action": "confirm", "code": last_code(sms_outbox)})
+        assert response.status_code == 302 and response["Location"] == NEW
