@@ -1,6 +1,7 @@
 """Every cabinet page on a phone (320 and 375 px): nothing scrolls sideways,
 neither the page nor a box in it, and no date or amount breaks across lines;
-at 1366 px the money tables stay tables."""
+the balance and the period form are in the first screen; at 1366 px the money
+tables stay tables."""
 
 import datetime as dt
 import io
@@ -22,6 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 # A period of the demo ledger with charges and payments in it.
 PERIOD = "start=2021-10-01&end=2022-03-31"
+LEDGER_TABS = ["/settlements/", "/charges/", "/payments/"]
 SHOTS = Path(os.environ.get("PHONE_SHOTS") or Path(tempfile.gettempdir()) / "phone-shots")
 
 # Problems of the page as the browser lays it out: sideways scrolling of the
@@ -173,6 +175,21 @@ def test_no_cabinet_page_scrolls_sideways_on_a_phone(browser, live_server, demo,
         assert any("takes" in problem for problem in page.evaluate(LAYOUT_PROBLEMS))
         page.add_style_tag(content=".tab-panel { min-width: 900px; }")
         assert any("sideways" in problem for problem in page.evaluate(LAYOUT_PROBLEMS))
+
+
+def test_balance_and_period_form_are_in_the_first_screen(browser, live_server, demo):
+    with signed_in(browser, live_server, width=375, height=667) as page:
+        balance = page.locator(".balance").first
+        expect(balance).to_contain_text("Задолженность")
+        box = balance.bounding_box()
+        # Its first line, at least, is on the screen.
+        assert box["y"] + min(box["height"], 24) <= 667, box
+        for tab in LEDGER_TABS:
+            page.goto(page.base_url + tab)
+            form = page.locator("form.period")
+            expect(form.get_by_label("Начальная дата")).to_be_visible()
+            box = form.bounding_box()
+            assert box["y"] + 24 <= 667, (tab, box)
 
 
 def test_money_tables_stay_tables_on_a_wide_screen(browser, live_server, demo):
