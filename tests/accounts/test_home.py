@@ -24,7 +24,7 @@ def test_main_page_shows_the_contract_and_its_debt(customer_client):
     assert "Добрый день!" in page
     assert "Номер Договора" in page and "12345-ЭС" in page
     assert "Состояние счета" in page
-    assert "Задолженность 13\u00a0481,16&nbsp;₽" in page
+    assert 'Задолженность <span class="amount">13\u00a0481,16&nbsp;₽</span>' in page
     for text in [
         "Оформить обращение",
         "Подключайте электронный документооборот",
@@ -41,7 +41,7 @@ def test_main_page_shows_the_contract_and_its_debt(customer_client):
 def test_main_page_shows_an_overpayment(contract):
     make_payment(contract, dt.date(2022, 1, 20), "14000.00")
     page = client_for(contract).get(HOME).content.decode()
-    assert "Переплата 518,84&nbsp;₽" in page
+    assert 'Переплата <span class="amount">518,84&nbsp;₽</span>' in page
 
 
 def test_main_page_says_when_nothing_is_owed(contract):
@@ -75,7 +75,7 @@ def test_main_page_queries_do_not_grow_with_history(django_assert_max_num_querie
         client = client_for(contract)
         with django_assert_max_num_queries(4):
             assert client.get(HOME).status_code == 200
-    assert "Задолженность 6\u00a0000,00" in client_for(long).get(HOME).content.decode()
+    assert 'Задолженность <span class="amount">6\u00a0000,00' in client_for(long).get(HOME).content.decode()
 
 
 def test_pages_answer_in_russian_with_404_page(customer_client):

@@ -52,7 +52,7 @@ def test_the_long_history_is_all_there(long_contract):
     # 120 invoices of 2 400,00 and their payments of 2 000,00 ten days
     # later: December 2021's is paid in 2022.
     assert page.count("Окончательный счет") == 120
-    assert page.count("<td>Оплата</td>") == 119
+    assert page.count('<td data-label="Тип операции">Оплата</td>') == 119
     assert "288 000,00" in page and "238 000,00" in page and "50 000,00" in page
     charges = html(client.get(reverse("settlements:charges"), TEN_YEARS))
     assert charges.count("<details>") == 120
