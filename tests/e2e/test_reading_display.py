@@ -2,6 +2,7 @@
 phone and desktop widths, before and after an error."""
 
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from meters.models import Reading
 from tests.conftest import PASSWORD
 from tests.meters.conftest import add_reading, make_meter
 
@@ -111,5 +113,26 @@ def test_the_longest_display_fits_a_narrow_phone(browser, live_server, contract)
         for part in ("#id_whole", "#id_fraction"):
             assert page.locator(part).evaluate("el => el.scrollWidth <= el.clientWidth"), part
         page.locator(".reading-form").screenshot(path=str(SHOTS / "320-eight-and-four.png"))
+    finally:
+        context.close()
+
+
+def test_a_reading_on_review_is_shown_with_the_note_before_the_button(browser, live_server, contract):
+    meter = make_meter(contract, serial="001383")
+    today = timezone.localdate()
+    add_reading(meter, today.replace(day=1) - dt.timedelta(days=1), "1375.600")
+    add_reading(meter, today, "1500.000", status=Reading.Status.REVIEW)
+    context = browser.new_context(viewport={"width": 375, "height": 900}, locale="ru-RU", is_mobile=True)
+    try:
+        page = _signed_in_page(context, live_server, contract)
+        page.goto(live_server.url + reverse("meters:submit", args=[meter.pk]))
+        expect(page.locator(".meter-card__pending")).to_contain_text("На проверке 001500,000 м³")
+        note = page.locator("#replaces-pending")
+        expect(note).to_contain_text("Если передать новые показания, они заменят те, что на проверке.")
+        button = page.get_by_role("button", name="Передать показания")
+        expect(button).to_have_accessible_description(re.compile("заменят те, что на проверке"))
+        assert note.bounding_box()["y"] < button.bounding_box()["y"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.locator(".tab-panel").screenshot(path=str(SHOTS / "375-on-review.png"))
     finally:
         context.close()
