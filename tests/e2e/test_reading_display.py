@@ -47,6 +47,16 @@ def assert_one_display(page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+def assert_accessible(page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    wcag = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": wcag}, "resultTypes": ["violations"]}
+    )
+    assert results.violations_count == 0, results.generate_report()
+
+
 def _signed_in_page(context, live_server, contract):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = context.new_page()
@@ -94,6 +104,7 @@ def test_the_parts_and_the_comma_stay_one_display(browser, live_server, contract
             for b in (_box(page, "#id_whole"), _box(page, COMMA), _box(page, "#id_fraction"))
         )
         assert _box(page, "#id_whole_error")["y"] >= lowest
+        assert_accessible(page)
         page.screenshot(path=str(SHOTS / f"{width}-error.png"), full_page=True)
         page.locator(".reading-form").screenshot(path=str(SHOTS / f"{width}-error-detail.png"))
     finally:
@@ -133,6 +144,7 @@ def test_a_reading_on_review_is_shown_with_the_note_before_the_button(browser, l
         expect(button).to_have_accessible_description(re.compile("заменят те, что на проверке"))
         assert note.bounding_box()["y"] < button.bounding_box()["y"]
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert_accessible(page)
         page.locator(".tab-panel").screenshot(path=str(SHOTS / "375-on-review.png"))
     finally:
         context.close()
