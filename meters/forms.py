@@ -28,6 +28,17 @@ class ReadingForm(forms.Form):
             field.help_text = f"{digits} {rules.digits_word(digits)}, как на табло"
         if meter.digits_after == 0:
             del self.fields["fraction"]
+        # The customer types the reading straight away, from its first digit.
+        self.fields["whole"].widget.attrs["autofocus"] = True
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        # After a mistake the cursor waits in the first part that has one.
+        first = next((name for name in self.fields if name in self.errors), None)
+        if first is not None:
+            for part in self.fields.values():
+                part.widget.attrs.pop("autofocus", None)
+            self.fields[first].widget.attrs["autofocus"] = True
 
     def clean(self):
         cleaned = super().clean()

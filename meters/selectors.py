@@ -23,6 +23,11 @@ def last_accepted(meter: Meter) -> Reading | None:
     return _newest(meter.readings.filter(status=Reading.Status.ACCEPTED)).first()
 
 
+def pending_review(meter: Meter) -> Reading | None:
+    """The reading still waiting for staff, if any: a new submission replaces it."""
+    return _newest(meter.readings.filter(status=Reading.Status.REVIEW)).first()
+
+
 def latest_submission(meter: Meter) -> Reading | None:
     return _newest(meter.readings.all()).first()
 

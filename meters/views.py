@@ -66,6 +66,7 @@ def submit(request, meter_id: int):
             "form": form,
             "closed": closed,
             "last": selectors.last_accepted(meter),
+            "pending": selectors.pending_review(meter),
             "window": rules.submission_window(today),
         },
         status=400 if form.errors or (closed and request.method == "POST") else 200,
