@@ -20,6 +20,7 @@ from appeals.models import AppealType, Branch, PremisesType
 from meters.models import Meter
 from settlements.models import Invoice
 from tests.appeals.conftest import make_appeal
+from tests.e2e.test_appeal_journey import PDF, fill_appeal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -269,4 +270,32 @@ def test_password_reset_steps(audit, demo):
     page.get_by_label("Введите новый пароль").fill("12345678")
     page.get_by_role("button", name="Сохранить").click()
     audit("восстановление: ошибки нового пароля")
+    # By e-mail: the "letter sent" page.
+    page.goto(page.base_url + "/password/reset/")
+    page.get_by_label("Номер договора").fill("12345-ЭС")
+    page.get_by_role("button", name="Далее").click()
+    page.get_by_label("По электронной почте").check()
+    page.get_by_role("button", name="Отправить").click()
+    audit("восстановление: письмо отправлено")
+    audit.assert_clean()
+
+
+def test_appeal_sent_pages(audit, demo, tmp_path):
+    page = audit.page
+    scan = tmp_path / "акт сверки.pdf"
+    scan.write_bytes(PDF)
+    page.goto(page.base_url + "/appeals/new/")
+    fill_appeal(page, scan)
+    page.get_by_label("Наименование организации").fill("ООО «Ромашка»")
+    page.get_by_label("Контактный телефон").fill("+7 912 345-67-89")
+    page.get_by_label("Адрес электронной почты").fill("romashka@example.ru")
+    page.get_by_role("button", name=re.compile("Отправить")).click()
+    expect(page.get_by_role("heading", name=re.compile("зарегистрировано"))).to_be_visible()
+    audit("обращение без входа: отправлено")
+    sign_in(page, "12345-ЭС", DEMO_PASSWORD)
+    page.goto(page.base_url + "/appeals/new/")
+    fill_appeal(page, scan)
+    page.get_by_role("button", name=re.compile("Отправить")).click()
+    expect(page.get_by_role("heading", name=re.compile("зарегистрировано"))).to_be_visible()
+    audit("обращение из кабинета: отправлено")
     audit.assert_clean()
