@@ -5,21 +5,15 @@ reached only through a form's steps are walked in the journeys below.
 
 Each test checks all its pages and reports every violation at once."""
 
-import io
 import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts import sms
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Contract, User
-from appeals.models import AppealType, Branch, PremisesType
-from meters.models import Meter
-from settlements.models import Invoice
-from tests.appeals.conftest import make_appeal
 from tests.e2e.test_appeal_journey import PDF, fill_appeal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -116,29 +110,6 @@ def audit(request, browser, live_server, settings):
     context.close()
 
 
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.SMS_BACKEND = "locmem"
-    sms.outbox.clear()
-    call_command("seed_demo", stdout=io.StringIO())
-    contract = Contract.objects.get(number="12345-ЭС")
-    choices = {
-        "premises_type": PremisesType.objects.get_or_create(name="Нежилое помещение в МКД")[0],
-        "appeal_type": AppealType.objects.get_or_create(name="Перерасчет")[0],
-        "branch": Branch.objects.get_or_create(name="АО «ЭнСер»", defaults={"email": "abonent@rm-enser.ru"})[
-            0
-        ],
-    }
-    appeal = make_appeal(choices, contract=contract)
-    yield {
-        "invoice": Invoice.objects.filter(contract=contract).order_by("date").first().pk,
-        "meter": Meter.objects.filter(contract=contract).order_by("pk").first().pk,
-        "appeal": appeal.number,
-    }
-    sms.outbox.clear()
-
-
 def sign_in(page, number: str, secret: str) -> None:
     page.goto(page.base_url + "/login/")
     page.get_by_label("Номер договора").fill(number)
@@ -150,22 +121,22 @@ def last_code() -> str:
     return re.search(r"\b(\d{6})\b", sms.outbox[-1].body).group(1)
 
 
-def test_public_pages(audit, demo):
+def test_public_pages(audit, demo_customer):
     for path in PUBLIC_PAGES:
         audit.open(path)
     audit.assert_clean()
 
 
-def test_cabinet_pages(audit, demo):
+def test_cabinet_pages(audit, demo_customer):
     page = audit.page
     sign_in(page, "12345-ЭС", DEMO_PASSWORD)
     expect(page.get_by_text("Добрый день!")).to_be_visible()
     for path in CABINET_PAGES:
-        audit.open(path.format(**demo))
+        audit.open(path.format(**demo_customer))
     audit.assert_clean()
 
 
-def test_forms_with_errors_and_a_flash_message(audit, demo):
+def test_forms_with_errors_and_a_flash_message(audit, demo_customer):
     page = audit.page
     # The sign-in form refused.
     sign_in(page, "12345-ЭС", "wrong-password")
@@ -199,13 +170,13 @@ def test_forms_with_errors_and_a_flash_message(audit, demo):
     page.goto(page.base_url + "/appeals/new/")
     page.get_by_role("button", name=re.compile("Отправить")).click()
     audit("обращение: пустые поля")
-    page.goto(page.base_url + "/readings/{meter}/submit/".format(**demo))
+    page.goto(page.base_url + "/readings/{meter}/submit/".format(**demo_customer))
     page.locator("form.reading-form button[type=submit]").first.click()
     audit("показания: пустые поля")
     audit.assert_clean()
 
 
-def test_registration_steps(audit, demo):
+def test_registration_steps(audit, demo_customer):
     page = audit.page
     sign_in(page, "54321-ЭС", "7456009877")
     expect(page.get_by_role("heading", name="Окно регистрации для юридических лиц")).to_be_visible()
@@ -249,7 +220,7 @@ def test_registration_steps(audit, demo):
     audit.assert_clean()
 
 
-def test_password_reset_steps(audit, demo):
+def test_password_reset_steps(audit, demo_customer):
     page = audit.page
     page.goto(page.base_url + "/password/reset/")
     page.get_by_role("button", name="Далее").click()
@@ -280,7 +251,7 @@ def test_password_reset_steps(audit, demo):
     audit.assert_clean()
 
 
-def test_appeal_sent_pages(audit, demo, tmp_path):
+def test_appeal_sent_pages(audit, demo_customer, tmp_path):
     page = audit.page
     scan = tmp_path / "акт сверки.pdf"
     scan.write_bytes(PDF)

@@ -5,7 +5,8 @@ received on the wire (Chromium's encodedDataLength, headers included)."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from accounts.demo import DEMO_PASSWORD
+from tests.e2e.test_accessibility import CABINET_PAGES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +36,7 @@ class Transfer:
         return sum(self.received.values()), by_url
 
 
-def test_first_visit_and_later_cabinet_pages_stay_light(page, contract):
+def test_first_visit_and_later_cabinet_pages_stay_light(page, demo_customer):
     transfer = Transfer(page)
 
     def open_sign_in():
@@ -49,18 +50,12 @@ def test_first_visit_and_later_cabinet_pages_stay_light(page, contract):
     assert 0 < total <= FIRST_VISIT_LIMIT, by_url
 
     page.get_by_label("Номер договора").fill("12345-ЭС")
-    page.get_by_label("ИНН/Пароль").fill(PASSWORD)
+    page.get_by_label("ИНН/Пароль").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Войти").click()
     expect(page.get_by_text("Добрый день!")).to_be_visible()
     page.wait_for_load_state("networkidle")
 
-    for path in [
-        "/",
-        "/settlements/?start=2021-10-01&end=2021-12-31",
-        "/charges/?start=2021-10-01&end=2021-12-31",
-        "/payments/",
-        "/requisites/",
-    ]:
+    for path in [template.format(**demo_customer) for template in CABINET_PAGES]:
 
         def open_page(path=path):
             page.goto(page.base_url + path)
