@@ -8,7 +8,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/enser
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test lint format bench lock clean
+.PHONY: run test lint format bench lock webfonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --str
 lock: $(STAMP)
 	$(PIP_COMPILE) -o requirements.txt requirements.in
 	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+
+# After changing the DejaVu TTFs or the ranges in tools/webfonts.py: the WOFF2
+# subsets the browser loads (static/fonts/*.woff2, committed).
+webfonts: $(STAMP)
+	$(BIN)/python tools/webfonts.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordChangeForm as BasePasswordChangeForm
 from django.contrib.auth.forms import SetPasswordForm as BaseSetPasswordForm
 from django.contrib.auth.forms import SetPasswordMixin
+from django.contrib.auth.password_validation import get_default_password_validators
 from phonenumber_field.formfields import PhoneNumberField
 
 from accounts.validators import normalize_contract_number
@@ -67,6 +68,17 @@ def password_note() -> str:
     )
 
 
+def password_rules() -> str:
+    """The rules of AUTH_PASSWORD_VALIDATORS besides the length (which
+    password_note tells), in their own words, shown by the new-password field
+    before the first try rather than only after a refusal."""
+    return " ".join(
+        str(validator.get_help_text())
+        for validator in get_default_password_validators()
+        if not hasattr(validator, "min_length") and not hasattr(validator, "max_length")
+    )
+
+
 class NewPasswordMixin(SetPasswordMixin):
     """Two new-password fields: they must match (error on the second) and pass
     AUTH_PASSWORD_VALIDATORS (errors on the first, where the length note is).
@@ -78,7 +90,7 @@ class NewPasswordMixin(SetPasswordMixin):
     def label_password_fields(self) -> None:
         for name, label in (("new_password1", LABEL_NEW), ("new_password2", LABEL_REPEAT)):
             self.fields[name].label = label
-            self.fields[name].help_text = ""
+            self.fields[name].help_text = password_rules() if name == "new_password1" else ""
 
     def clean_new_passwords(self, user) -> None:
         self.validate_passwords("new_password1", "new_password2")

@@ -2,10 +2,19 @@
 server. Playwright's sync API runs an event loop in the test thread, hence
 DJANGO_ALLOW_ASYNC_UNSAFE=true in `make test`."""
 
+import io
 import os
 import shutil
 
 import pytest
+from django.core.management import call_command
+
+from accounts import sms
+from accounts.models import Contract
+from appeals.models import AppealType, Branch, PremisesType
+from meters.models import Meter
+from settlements.models import Invoice
+from tests.appeals.conftest import make_appeal
 
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -50,3 +59,27 @@ def phone_page(browser, live_server):
     page.base_url = live_server.url
     yield page
     context.close()
+
+
+@pytest.fixture
+def demo_customer(settings, tmp_path):
+    """seed_demo's data and an appeal of 12345-ЭС; the ids of its invoice, meter and appeal."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SMS_BACKEND = "locmem"
+    sms.outbox.clear()
+    call_command("seed_demo", stdout=io.StringIO())
+    contract = Contract.objects.get(number="12345-ЭС")
+    choices = {
+        "premises_type": PremisesType.objects.get_or_create(name="Нежилое помещение в МКД")[0],
+        "appeal_type": AppealType.objects.get_or_create(name="Перерасчет")[0],
+        "branch": Branch.objects.get_or_create(name="АО «ЭнСер»", defaults={"email": "abonent@rm-enser.ru"})[
+            0
+        ],
+    }
+    appeal = make_appeal(choices, contract=contract)
+    yield {
+        "invoice": Invoice.objects.filter(contract=contract).order_by("date").first().pk,
+        "meter": Meter.objects.filter(contract=contract).order_by("pk").first().pk,
+        "appeal": appeal.number,
+    }
+    sms.outbox.clear()
