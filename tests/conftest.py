@@ -7,7 +7,10 @@ import time
 from decimal import Decimal
 from types import SimpleNamespace
 
+from zoneinfo import ZoneInfo
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -37,6 +40,33 @@ def _one_rate_limit_window(monkeypatch):
 
     frozen = time.time()
     monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: frozen))
+
+
+class Clock:
+    """The moment django.utils.timezone.now() answers, set and moved by a test."""
+
+    def __init__(self, moment: dt.datetime):
+        self.now = moment
+
+    def set(self, moment: dt.datetime) -> None:
+        self.now = moment
+
+    def set_local(self, day: dt.date, hour: int = 12) -> None:
+        """Noon (or `hour`) of `day` in the cabinet's time zone."""
+        self.now = dt.datetime.combine(day, dt.time(hour), tzinfo=ZoneInfo(django_settings.TIME_ZONE))
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """A clock standing at the real moment until the test sets or moves it."""
+    from django.utils import timezone
+
+    fake = Clock(timezone.now())
+    monkeypatch.setattr(timezone, "now", lambda: fake.now)
+    return fake
 
 
 @pytest.fixture(autouse=True)

@@ -5,9 +5,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import DEMO_PASSWORD, DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME, demo_customers_seed
-from meters.demo import demo_meters_seed
-from settlements.demo import demo_extra_payment_seed, demo_ledger_seed
+from enser_cabinet.demo.customers import (
+    DEMO_PASSWORD,
+    DEMO_STAFF_PASSWORD,
+    DEMO_STAFF_USERNAME,
+    demo_customers_seed,
+)
+from enser_cabinet.demo.ledger import demo_extra_payment_seed, demo_ledger_seed
+from enser_cabinet.demo.meters import demo_meters_seed
 
 
 class Command(BaseCommand):
