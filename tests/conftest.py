@@ -6,7 +6,6 @@ import itertools
 import time
 from decimal import Decimal
 from types import SimpleNamespace
-
 from zoneinfo import ZoneInfo
 
 import pytest

@@ -40,7 +40,9 @@ def test_charges_payments_and_readings_run_to_that_day(today):
 
 def test_the_demo_customer_signs_in_and_sees_the_balance_of_that_day(today):
     client = Client()
-    response = client.post(reverse("accounts:login"), {"contract_number": "12345-ЭС", "secret": DEMO_PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"contract_number": "12345-ЭС", "secret": DEMO_PASSWORD}
+    )
     assert response["Location"] == reverse("accounts:home")
     contract = Contract.objects.get(number="12345-ЭС")
     charged = contract.invoices.aggregate(total=Sum("amount"))["total"]

@@ -21,5 +21,5 @@ def test_the_rate_of_the_day_of_supply(day, rate):
 
 
 def test_a_day_before_the_first_known_rate_is_refused():
-    with pytest.raises(UnknownVatRate, match="31.12.2018"):
+    with pytest.raises(UnknownVatRate, match=r"31\.12\.2018"):
         vat_rate_on(dt.date(2018, 12, 31))
