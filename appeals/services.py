@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.db.transaction import TransactionManagementError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +29,9 @@ def appeal_number_next(*, year: int) -> str:
     two appeals never get one number, and a rolled-back appeal gives its
     number back.
     """
-    assert transaction.get_connection().in_atomic_block, "call inside transaction.atomic"
+    if not transaction.get_connection().in_atomic_block:
+        # Outside a transaction the counter's lock would end at once.
+        raise TransactionManagementError("appeal_number_next must run inside transaction.atomic")
     try:
         with transaction.atomic():
             AppealCounter.objects.get_or_create(year=year)
