@@ -45,3 +45,11 @@ def test_rate_limits_by_address_count_each_customer_behind_the_proxy(rf, setting
     # Another customer through the same proxy has a limit of their own.
     assert spend("198.51.100.10") is False
     assert spend("1.2.3.4, 198.51.100.9") is True
+
+
+def test_named_pages_in_settings_exist():
+    from django.conf import settings
+    from django.urls import reverse
+
+    assert reverse(settings.LOGIN_URL) == "/login/"
+    assert reverse(settings.LOGIN_REDIRECT_URL) == "/"

@@ -17,8 +17,8 @@ from enser_cabinet.demo.meters import demo_meters_seed
 
 class Command(BaseCommand):
     help = (
-        "Loads the demo customers, their charges and payments up to the current month. "
-        "Idempotent: a second run changes nothing."
+        "Загружает демо-клиентов, их начисления, оплаты и показания по текущий месяц. "
+        "Повторный запуск ничего не меняет."
     )
 
     @transaction.atomic
