@@ -3,6 +3,7 @@ clients, a clean cache (rate-limit counters) for each test."""
 
 import datetime as dt
 import itertools
+import os
 import time
 from decimal import Decimal
 from types import SimpleNamespace
@@ -21,6 +22,18 @@ _numbers = itertools.count(10000)
 
 # Valid INNs (checksums hold) for test organizations.
 VALID_INNS = ["7453012342", "7456009877", "7415061109", "7702070139", "500100732259"]
+
+
+def pytest_configure(config):
+    # Parallel workers (pytest-xdist) each get their own database from
+    # pytest-django; give each its own Redis database too, since every test
+    # clears the cache it counts rate limits in.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    location = django_settings.CACHES["default"].get("LOCATION", "")
+    if worker.startswith("gw") and isinstance(location, str) and location.startswith("redis://"):
+        base, _, number = location.rpartition("/")
+        index = int(number or 0) + 1 + int(worker[2:])
+        django_settings.CACHES["default"]["LOCATION"] = f"{base}/{index}"
 
 
 @pytest.fixture(autouse=True)
