@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.db.transaction import TransactionManagementError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +29,9 @@ def appeal_number_next(*, year: int) -> str:
     two appeals never get one number, and a rolled-back appeal gives its
     number back.
     """
-    assert transaction.get_connection().in_atomic_block, "call inside transaction.atomic"
+    if not transaction.get_connection().in_atomic_block:
+        # Outside a transaction the counter's lock would end at once.
+        raise TransactionManagementError("appeal_number_next must run inside transaction.atomic")
     try:
         with transaction.atomic():
             AppealCounter.objects.get_or_create(year=year)
@@ -99,7 +102,8 @@ def appeal_status_set(*, appeal: Appeal, status: str, by, at: dt.datetime | None
 
 
 def appeal_reply_set(*, appeal: Appeal, text: str, by, absolute: Callable[[str], str]) -> None:
-    """Saves staff's reply, marks the appeal answered and e-mails the reply to the sender."""
+    """Saves staff's reply and marks the appeal answered; after the commit the
+    reply is e-mailed to the sender."""
     now = timezone.now()
     with transaction.atomic():
         appeal.reply = text.strip()
@@ -108,11 +112,13 @@ def appeal_reply_set(*, appeal: Appeal, text: str, by, absolute: Callable[[str],
         appeal.save(update_fields=["reply", "replied_at", "replied_by"])
         if appeal.status in (Appeal.Status.NEW, Appeal.Status.IN_PROGRESS):
             appeal_status_set(appeal=appeal, status=Appeal.Status.ANSWERED, by=by, at=now)
-    # A letter that fails is logged; the reply stays on the cabinet page.
-    email_send_quietly(
-        name="appeal-reply",
-        to=[appeal.email],
-        context={"appeal": appeal, "cabinet_url": _cabinet_url(appeal, absolute)},
+    # The letter leaves once the reply is committed (admin saves inside a
+    # transaction); one that fails is logged, the reply stays on the cabinet page.
+    cabinet_url = _cabinet_url(appeal, absolute)
+    transaction.on_commit(
+        lambda: email_send_quietly(
+            name="appeal-reply", to=[appeal.email], context={"appeal": appeal, "cabinet_url": cabinet_url}
+        )
     )
 
 

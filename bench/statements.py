@@ -15,7 +15,7 @@ from decimal import Decimal
 from pypdf import PdfReader
 
 from accounts.models import Contract, Organization
-from settlements.demo import add_months, month_end
+from enser_cabinet.dates import month_end
 from settlements.ledger import ChargedInvoice, ChargesStatement, LedgerRow, Period, SettlementsStatement
 from settlements.models import Invoice, InvoiceLine
 from settlements.pdf import charges_statement_pdf, settlements_statement_pdf
@@ -59,7 +59,7 @@ def monthly_settlements(years: int) -> SettlementsStatement:
     """One invoice at each month's end: 12 rows a year."""
     ledger = [
         LedgerRow(
-            date=month_end(add_months(FIRST, index)),
+            date=month_end(FIRST, index),
             charged=Decimal("12345.67"),
             paid=None,
             operation_type="Окончательный счет",
@@ -67,7 +67,7 @@ def monthly_settlements(years: int) -> SettlementsStatement:
         )
         for index in range(years * 12)
     ]
-    period = Period(FIRST, month_end(add_months(FIRST, years * 12 - 1)))
+    period = Period(FIRST, month_end(FIRST, years * 12 - 1))
     return SettlementsStatement(contract=_contract(), period=period, opening=Decimal("0.00"), rows=ledger)
 
 
@@ -75,7 +75,7 @@ def monthly_charges(years: int) -> ChargesStatement:
     """One invoice a month with two lines, heat and hot water."""
     invoices = []
     for index in range(years * 12):
-        day = month_end(add_months(FIRST, index))
+        day = month_end(FIRST, index)
         lines = [
             InvoiceLine(
                 position=position,

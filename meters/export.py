@@ -17,9 +17,9 @@ from typing import BinaryIO
 
 from django.db.models import Count, Q, Sum
 
+from enser_cabinet.dates import month_start
 from enser_cabinet.formatting import format_date
 from meters.models import Meter, Reading
-from meters.selectors import month_start
 
 HEADER = [
     "Номер договора",

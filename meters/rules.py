@@ -7,13 +7,13 @@ customer reads (and, for the two input fields, which field it is about);
 row lock; the form uses the input rules to put a message next to a field.
 """
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 
+from enser_cabinet.dates import days_in_month, month_start
 from enser_cabinet.formatting import format_date, format_number
 from meters.models import Meter, Reading
 
@@ -127,27 +127,23 @@ class Window:
     def is_whole_month(self) -> bool:
         return self.first_day <= 1 and self.last_day >= 31
 
-    def _last_in(self, year: int, month: int) -> int:
-        return min(self.last_day, calendar.monthrange(year, month)[1])
+    def _last_in(self, month: dt.date) -> int:
+        return min(self.last_day, days_in_month(month))
 
     @property
     def is_open(self) -> bool:
         day = self.today.day
-        return self.first_day <= day <= self._last_in(self.today.year, self.today.month)
+        return self.first_day <= day <= self._last_in(self.today)
 
     @property
     def opens_on(self) -> dt.date:
         """The next first day of the window (today's, if it is open)."""
-        if self.is_open or self.today.day < self.first_day:
-            year, month = self.today.year, self.today.month
-        else:
-            following = self.today.replace(day=28) + dt.timedelta(days=4)
-            year, month = following.year, following.month
-        return dt.date(year, month, min(self.first_day, calendar.monthrange(year, month)[1]))
+        month = month_start(self.today, 0 if self.is_open or self.today.day < self.first_day else 1)
+        return month.replace(day=min(self.first_day, days_in_month(month)))
 
     @property
     def closes_on(self) -> dt.date:
-        return self.today.replace(day=self._last_in(self.today.year, self.today.month))
+        return self.today.replace(day=self._last_in(self.today))
 
     def describe(self) -> str:
         return f"Показания принимаются с {self.first_day} по {self.last_day} число месяца."

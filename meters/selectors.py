@@ -9,6 +9,7 @@ from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Contract
+from enser_cabinet.dates import month_start
 from meters import rules
 from meters.models import Meter, Reading
 
@@ -64,11 +65,6 @@ def meter_readings(*, meter: Meter) -> QuerySet[Reading]:
 class MonthConsumption:
     month: dt.date
     consumption: Decimal | None  # None: no accepted reading that month
-
-
-def month_start(day: dt.date, shift: int = 0) -> dt.date:
-    index = day.year * 12 + day.month - 1 + shift
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def meter_monthly_consumption(*, meter: Meter, today: dt.date, months: int = 24) -> list[MonthConsumption]:

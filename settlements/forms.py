@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import QueryDict
 
+from enser_cabinet.dates import years_after
 from settlements.ledger import Period
 
 # HTML date inputs send ISO dates; people type (and old browsers send) dd.mm.yyyy.
@@ -37,14 +38,6 @@ def _date_field(label: str) -> forms.DateField:
         widget=DateInput(),
         error_messages={"required": "Укажите дату.", "invalid": INVALID_DATE},
     )
-
-
-def years_after(day: dt.date, years: int) -> dt.date:
-    """The same day `years` later; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def current_year(today: dt.date) -> Period:

@@ -3,11 +3,14 @@ clients, a clean cache (rate-limit counters) for each test."""
 
 import datetime as dt
 import itertools
+import os
 import time
 from decimal import Decimal
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -19,6 +22,18 @@ _numbers = itertools.count(10000)
 
 # Valid INNs (checksums hold) for test organizations.
 VALID_INNS = ["7453012342", "7456009877", "7415061109", "7702070139", "500100732259"]
+
+
+def pytest_configure(config):
+    # Parallel workers (pytest-xdist) each get their own database from
+    # pytest-django; give each its own Redis database too, since every test
+    # clears the cache it counts rate limits in.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    location = django_settings.CACHES["default"].get("LOCATION", "")
+    if worker.startswith("gw") and isinstance(location, str) and location.startswith("redis://"):
+        base, _, number = location.rpartition("/")
+        index = int(number or 0) + 1 + int(worker[2:])
+        django_settings.CACHES["default"]["LOCATION"] = f"{base}/{index}"
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +52,33 @@ def _one_rate_limit_window(monkeypatch):
 
     frozen = time.time()
     monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: frozen))
+
+
+class Clock:
+    """The moment django.utils.timezone.now() answers, set and moved by a test."""
+
+    def __init__(self, moment: dt.datetime):
+        self.now = moment
+
+    def set(self, moment: dt.datetime) -> None:
+        self.now = moment
+
+    def set_local(self, day: dt.date, hour: int = 12) -> None:
+        """Noon (or `hour`) of `day` in the cabinet's time zone."""
+        self.now = dt.datetime.combine(day, dt.time(hour), tzinfo=ZoneInfo(django_settings.TIME_ZONE))
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """A clock standing at the real moment until the test sets or moves it."""
+    from django.utils import timezone
+
+    fake = Clock(timezone.now())
+    monkeypatch.setattr(timezone, "now", lambda: fake.now)
+    return fake
 
 
 @pytest.fixture(autouse=True)

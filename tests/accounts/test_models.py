@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import Contract, Organization
+from settlements.ledger import contract_balance
 from settlements.models import Invoice, InvoiceLine, Payment
 from tests.conftest import make_contract, make_invoice
 
@@ -64,9 +65,17 @@ def test_invoice_vat_must_lie_within_the_amount(contract, amount, vat):
         )
 
 
-def test_a_correction_may_be_negative(contract):
-    invoice = make_invoice(contract, dt.date(2022, 1, 31), "-600.00", vat="-100.00", number="КОР-1")
-    assert invoice.pk
+def test_a_correction_may_be_negative_and_lowers_the_balance(contract):
+    before = contract_balance(contract=contract).amount
+    Invoice.objects.create(
+        contract=contract,
+        date=dt.date(2022, 1, 31),
+        number="КОР-1",
+        operation_type="Корректировка",
+        amount=Decimal("-600.00"),
+        vat_amount=Decimal("-100.00"),
+    )
+    assert contract_balance(contract=contract).amount == before - Decimal("600.00")
 
 
 def test_invoice_line_total_must_equal_amount_plus_vat(contract):

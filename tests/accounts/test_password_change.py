@@ -31,8 +31,11 @@ def test_password_changes_and_other_sessions_end(contract):
     here = client_for(contract)
     elsewhere = client_for(contract)
     assert Session.objects.count() == 2
+    elsewhere_key = elsewhere.session.session_key
     response = _change(here)
     assert response.status_code == 302
+    # The other browser's session is deleted at once, not when it next calls.
+    assert not Session.objects.filter(session_key=elsewhere_key).exists()
     assert response["Location"] == reverse("accounts:requisites")
     contract.user.refresh_from_db()
     assert contract.user.check_password(FRESH)

@@ -44,8 +44,8 @@ def test_command_dry_run_counts_and_keeps(pending, monkeypatch, capsys):
     later = timezone.now() + dt.timedelta(days=31)
     monkeypatch.setattr(timezone, "now", lambda: later)
     call_command("prune_confirmations", "--dry-run")
-    assert "would delete: 1 registration requests, 1 confirmation codes" in capsys.readouterr().out
+    assert "Будет удалено: заявок на регистрацию — 1, кодов подтверждения — 1." in capsys.readouterr().out
     assert RegistrationRequest.objects.exists() and ConfirmationCode.objects.exists()
     call_command("prune_confirmations")
-    assert "deleted: 1 registration requests, 1 confirmation codes" in capsys.readouterr().out
+    assert "Удалено: заявок на регистрацию — 1, кодов подтверждения — 1." in capsys.readouterr().out
     assert not RegistrationRequest.objects.exists() and not ConfirmationCode.objects.exists()

@@ -4,10 +4,11 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 
 from appeals.models import Appeal, AppealType, Branch
-from appeals.services import appeal_status_set
+from appeals.services import appeal_reply_set, appeal_status_set
 from tests.appeals.conftest import make_appeal
 
 pytestmark = pytest.mark.django_db
@@ -57,12 +58,17 @@ def test_status_change_in_admin_is_recorded_with_who_and_when(staff_client, staf
 
 
 def test_a_reply_in_admin_is_emailed_and_marks_the_appeal_answered(
-    staff_client, staff_user, contract, customer_client, choices
+    staff_client, staff_user, contract, customer_client, choices, django_capture_on_commit_callbacks
 ):
     appeal = make_appeal(choices, contract=contract, email="director@example.ru")
     mail.outbox.clear()
     reply = "Договор направлен на подпись.\nЭкземпляр подпишите и верните."
-    response = staff_client.post(change_url(appeal), {"status": "new", "reply": reply, **inline_data()})
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = staff_client.post(change_url(appeal), {"status": "new", "reply": reply, **inline_data()})
+    # Nothing leaves before the admin's transaction commits.
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
     assert response.status_code == 302
     appeal.refresh_from_db()
     assert appeal.status == "answered" and appeal.reply == reply and appeal.replied_by == staff_user
@@ -76,12 +82,27 @@ def test_a_reply_in_admin_is_emailed_and_marks_the_appeal_answered(
     )
 
     # Saving again without changing the reply sends nothing; a changed reply is sent again.
-    staff_client.post(change_url(appeal), {"status": "answered", "reply": reply, **inline_data()})
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(change_url(appeal), {"status": "answered", "reply": reply, **inline_data()})
     assert len(mail.outbox) == 1
-    staff_client.post(change_url(appeal), {"status": "closed", "reply": reply + " Спасибо.", **inline_data()})
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            change_url(appeal), {"status": "closed", "reply": reply + " Спасибо.", **inline_data()}
+        )
     assert len(mail.outbox) == 2
     appeal.refresh_from_db()
     assert list(appeal.status_changes.values_list("status", flat=True)) == ["new", "answered", "closed"]
+
+
+def test_a_reply_that_is_rolled_back_sends_no_letter(staff_user, choices, django_capture_on_commit_callbacks):
+    appeal = make_appeal(choices)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        appeal_reply_set(appeal=appeal, text="Ответ", by=staff_user, absolute=lambda path: path)
+        raise RuntimeError("the admin's save failed after the reply")
+    assert mail.outbox == []
+    appeal.refresh_from_db()
+    assert appeal.reply == "" and appeal.status == Appeal.Status.NEW
 
 
 def test_an_impossible_status_change_is_refused(staff_client, choices):

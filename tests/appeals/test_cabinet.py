@@ -114,15 +114,18 @@ def test_staff_without_the_appeals_permission_gets_nothing(choices, db):
     assert client.get(reverse("appeals:document", args=[appeal.documents.get().pk])).status_code == 404
 
 
-def test_status_history_and_reply_reach_the_customer(customer_client, contract, staff_user, choices):
+def test_status_history_and_reply_reach_the_customer(
+    customer_client, contract, staff_user, choices, django_capture_on_commit_callbacks
+):
     appeal = make_appeal(choices, contract=contract, files=["scan.pdf"])
     appeal_status_set(appeal=appeal, status=Appeal.Status.IN_PROGRESS, by=staff_user)
-    appeal_reply_set(
-        appeal=appeal,
-        text="Перерасчет выполнен, сумма уменьшена на 1 200,00 ₽.",
-        by=staff_user,
-        absolute=lambda path: "https://lk.rm-enser.ru" + path,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal_reply_set(
+            appeal=appeal,
+            text="Перерасчет выполнен, сумма уменьшена на 1 200,00 ₽.",
+            by=staff_user,
+            absolute=lambda path: "https://lk.rm-enser.ru" + path,
+        )
     page = customer_client.get(reverse("appeals:detail", args=[appeal.number])).content.decode()
     assert "Перерасчет выполнен, сумма уменьшена на 1 200,00 ₽." in page
     assert "Ответ дан" in page and "В работе" in page and "Новое" in page

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 
 from appeals.services import appeal_number_next
 
@@ -38,23 +39,5 @@ def test_concurrent_workers_never_share_a_number():
 
 
 def test_a_number_is_only_given_inside_a_transaction():
-    with pytest.raises(AssertionError):
+    with pytest.raises(TransactionManagementError):
         appeal_number_next(year=2026)
-
-
-@pytest.mark.parametrize(
-    "sent, shown",
-    [
-        ("договор.pdf", "договор.pdf"),
-        ("a\u202egpj.pdf", "agpj.pdf"),
-        ("C:\\Users\\buh\\Скан 1.pdf", "Скан 1.pdf"),
-        ("../../etc/passwd.pdf", "passwd.pdf"),
-        ("  \u200b\t.pdf", ".pdf"),
-        ("\u200b", "документ"),
-        ("я" * 300 + ".docx", "я" * 250 + ".docx"),
-    ],
-)
-def test_document_names_are_shown_without_tricks(sent, shown):
-    from appeals.documents import document_display_name
-
-    assert document_display_name(sent) == shown

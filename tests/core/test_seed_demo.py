@@ -11,6 +11,7 @@ from accounts.models import Contract, User
 from meters.models import Meter, Reading
 from settlements.ledger import contract_balance
 from settlements.models import Invoice, InvoiceLine, Payment
+from settlements.vat import vat_rate_on
 
 pytestmark = pytest.mark.django_db
 
@@ -72,14 +73,16 @@ def test_invoices_run_to_the_current_month_with_both_services(seeded):
     assert units == {("Тепловая энергия", "Гкал"), ("ГВС (теплоноситель)", "м³")}
 
 
-def test_vat_is_20_percent_before_2026_and_22_from_2026(seeded):
-    rates = dict(
-        InvoiceLine.objects.filter(invoice__contract__number="12345-ЭС")
-        .values_list("invoice__date__year", "vat_rate")
-        .distinct()
-    )
-    assert rates[2021] == rates[2025] == Decimal("20.00")
-    assert rates[2027 if 2027 in rates else 2026] == Decimal("22.00")
+def test_each_line_has_the_vat_rate_of_its_service_month(seeded):
+    invoices = {invoice.number: invoice for invoice in Invoice.objects.filter(contract__number="12345-ЭС")}
+    # December's invoice is issued in January: the rate is December's.
+    december = invoices["ЭРО-202512-12345"]
+    assert december.date == dt.date(2026, 1, 10)
+    assert set(december.lines.values_list("vat_rate", flat=True)) == {Decimal("20.00")}
+    assert set(invoices["ЭРО-202601-12345"].lines.values_list("vat_rate", flat=True)) == {Decimal("22.00")}
+    for line in InvoiceLine.objects.filter(invoice__contract__number="12345-ЭС").select_related("invoice"):
+        month = dt.datetime.strptime(line.invoice.number.split("-")[1], "%Y%m").date()
+        assert line.vat_rate == vat_rate_on(month), line.invoice.number
 
 
 def test_every_invoice_adds_up_to_its_lines(seeded):

@@ -12,8 +12,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from accounts import sms
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import Contract, User
+from enser_cabinet.demo.customers import DEMO_PASSWORD
 from tests.e2e.test_appeal_journey import PDF, fill_appeal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -5,7 +5,7 @@ received on the wire (Chromium's encodedDataLength, headers included)."""
 import pytest
 from playwright.sync_api import expect
 
-from accounts.demo import DEMO_PASSWORD
+from enser_cabinet.demo.customers import DEMO_PASSWORD
 from tests.e2e.test_accessibility import CABINET_PAGES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

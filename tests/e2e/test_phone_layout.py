@@ -14,10 +14,10 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import Contract
 from appeals.models import AppealType, Branch, PremisesType
 from appeals.services import appeal_create
+from enser_cabinet.demo.customers import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

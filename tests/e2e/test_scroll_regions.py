@@ -4,7 +4,7 @@ keyboard focus as a named region; a table that fits is no extra tab stop."""
 import pytest
 from playwright.sync_api import expect
 
-from accounts.demo import DEMO_PASSWORD
+from enser_cabinet.demo.customers import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

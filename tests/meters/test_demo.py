@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Contract
-from meters.demo import demo_meters_seed
+from enser_cabinet.demo.meters import demo_meters_seed
 from meters.models import Meter, Reading
 from meters.services import reading_submit
 from tests.conftest import client_for

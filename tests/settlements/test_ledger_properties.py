@@ -72,7 +72,11 @@ def test_balances_add_up_and_adjacent_periods_chain(ledger_contract, history, bo
         )
         assert whole.charged == expected(history, "invoice", start, end)
         assert whole.paid == expected(history, "payment", start, end)
-        assert whole.closing == whole.opening + whole.charged - whole.paid
+        # The closing balance is everything charged less everything paid up
+        # to the period's last day, whatever happened before the period.
+        assert whole.closing == expected(history, "invoice", before, end) - expected(
+            history, "payment", before, end
+        )
         assert whole.closing == contract_balance(contract=ledger_contract, on=end).amount
         assert len(whole.rows) == sum(1 for _, day, _ in history if start <= day <= end)
         assert [row.date for row in whole.rows] == sorted(row.date for row in whole.rows)

@@ -5,16 +5,21 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import DEMO_PASSWORD, DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME, demo_customers_seed
 from accounts.models import Contract, User
-from meters.demo import demo_meters_seed
-from settlements.demo import demo_extra_payment_seed, demo_ledger_seed
+from enser_cabinet.demo.customers import (
+    DEMO_PASSWORD,
+    DEMO_STAFF_PASSWORD,
+    DEMO_STAFF_USERNAME,
+    demo_customers_seed,
+)
+from enser_cabinet.demo.ledger import demo_extra_payment_seed, demo_ledger_seed
+from enser_cabinet.demo.meters import demo_meters_seed
 
 
 class Command(BaseCommand):
     help = (
-        "Loads the demo customers, their charges and payments up to the current month. "
-        "Idempotent: a second run changes nothing."
+        "Загружает демо-клиентов, их начисления, оплаты и показания по текущий месяц. "
+        "Повторный запуск ничего не меняет."
     )
 
     @transaction.atomic

@@ -1,4 +1,4 @@
-"""Demo charges and payments for `manage.py seed_demo`.
+"""Demo charges and payments.
 
 For 12345-ЭС they reproduce the manual: 31.10.2021 is 5 392,46 (3,32 Гкал ×
 1353,53 = 4493,72 + НДС 20 % 898,74), 30.11.2021 is 8 088,70, and the
@@ -12,8 +12,10 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.models import Contract
+from enser_cabinet.dates import month_end, month_start
 from enser_cabinet.money import round_money, vat_of
 from settlements.models import Invoice, InvoiceLine, Payment
+from settlements.vat import vat_rate_on
 
 HEAT_TARIFF_2021 = Decimal("1353.53")
 HOT_WATER_TARIFF_2021 = Decimal("175.37")
@@ -27,11 +29,6 @@ FIXED_QUANTITIES = {
     (2021, 10): (Decimal("3.32"), Decimal("0")),
     (2021, 11): (Decimal("3.99"), Decimal("7.641")),
 }
-
-
-def vat_rate_for(month: dt.date) -> Decimal:
-    """VAT of the service month: 20 % until 2025, 22 % from 2026."""
-    return Decimal("22.00") if month.year >= 2026 else Decimal("20.00")
 
 
 def tariffs_for(month: dt.date) -> tuple[Decimal, Decimal]:
@@ -52,16 +49,6 @@ def quantities_for(month: dt.date) -> tuple[Decimal, Decimal]:
     return heat.quantize(Decimal("0.01")), hot_water.quantize(Decimal("0.001"))
 
 
-def month_end(month: dt.date) -> dt.date:
-    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
-
-
-def add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def invoice_date_for(month: dt.date, today: dt.date) -> dt.date:
     """The last day of the month; December's is issued on 10 January."""
     natural = dt.date(month.year + 1, 1, 10) if month.month == 12 else month_end(month)
@@ -71,7 +58,7 @@ def invoice_date_for(month: dt.date, today: dt.date) -> dt.date:
 def _lines(month: dt.date, address: str) -> list[InvoiceLine]:
     heat_quantity, water_quantity = quantities_for(month)
     heat_price, water_price = tariffs_for(month)
-    rate = vat_rate_for(month)
+    rate = vat_rate_on(month)
     lines = []
     for installation, tariff, unit, quantity, price in (
         ("Многоквартирный дом, нежилое помещение", "Тепловая энергия", "Гкал", heat_quantity, heat_price),
@@ -116,7 +103,7 @@ def demo_ledger_seed(
     existing_payments = set(contract.payments.values_list("document_number", flat=True))
     created_invoices = created_payments = 0
     month = first_month
-    this_month = today.replace(day=1)
+    this_month = month_start(today)
     while month <= this_month:
         number = f"ЭРО-{month:%Y%m}-{contract.number[:5]}"
         lines = _lines(month, address)
@@ -134,7 +121,7 @@ def demo_ledger_seed(
                 line.invoice = invoice
             InvoiceLine.objects.bulk_create(lines)
             created_invoices += 1
-        paid_on = add_months(month, payment_lag_months).replace(day=payment_day)
+        paid_on = month_start(month, payment_lag_months).replace(day=payment_day)
         document = f"ПП-{month:%Y%m}-{contract.number[:5]}"
         if lines and paid_on <= today and document not in existing_payments:
             Payment.objects.create(
@@ -145,7 +132,7 @@ def demo_ledger_seed(
                 document_number=document,
             )
             created_payments += 1
-        month = add_months(month, 1)
+        month = month_start(month, 1)
     return created_invoices, created_payments
 
 

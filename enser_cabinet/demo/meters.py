@@ -1,9 +1,10 @@
-"""Demo meters for `manage.py seed_demo`: a heat and a hot-water meter on each
-demo contract, with 24 months of accepted readings up to the previous month.
+"""Demo meters: a heat and a hot-water meter on each demo contract, with 24
+months of accepted readings up to the previous month and a verification due
+some years after the day the demo is loaded.
 
 The values run from a fixed origin (October 2021, when 12345-ЭС began), so a
 later run adds the new months on top of the same figures; the monthly
-consumption follows the demo charges (settlements.demo.quantities_for).
+consumption follows the demo charges (ledger.quantities_for).
 """
 
 import datetime as dt
@@ -13,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Contract
+from enser_cabinet.dates import month_end, month_start
+from enser_cabinet.demo.ledger import quantities_for
 from meters.models import Meter, Reading
-from meters.selectors import month_start
-from settlements.demo import quantities_for
 
 ORIGIN = dt.date(2021, 10, 1)
 MONTHS = 24
@@ -29,7 +30,7 @@ DEMO_METERS = {
             "model_name": "ВКТ-7",
             "resource": Meter.Resource.HEAT,
             "address": "г. Миасс, ул. Калинина, д. 12, пом. 3, ИТП",
-            "verification_due": dt.date(2029, 9, 30),
+            "verification_in_months": 34,
             "start": Decimal("1184.210"),
             "scale": Decimal(1),
         },
@@ -38,7 +39,7 @@ DEMO_METERS = {
             "model_name": "ВСТ-20",
             "resource": Meter.Resource.HOT_WATER,
             "address": "г. Миасс, ул. Калинина, д. 12, пом. 3, санузел",
-            "verification_due": dt.date(2028, 6, 30),
+            "verification_in_months": 19,
             "start": Decimal("912.405"),
             "scale": Decimal(1),
         },
@@ -49,7 +50,7 @@ DEMO_METERS = {
             "model_name": "ТЭМ-106",
             "resource": Meter.Resource.HEAT,
             "address": "г. Миасс, пр. Автозаводцев, д. 44, пом. 1, тепловой узел",
-            "verification_due": dt.date(2030, 3, 31),
+            "verification_in_months": 40,
             "start": Decimal("3507.880"),
             "scale": Decimal("1.6"),
         },
@@ -58,7 +59,7 @@ DEMO_METERS = {
             "model_name": "СГВ-15",
             "resource": Meter.Resource.HOT_WATER,
             "address": "г. Миасс, пр. Автозаводцев, д. 44, пом. 1, котельная",
-            "verification_due": dt.date(2027, 12, 31),
+            "verification_in_months": 12,
             "start": Decimal("48.120"),
             "scale": Decimal("1.6"),
         },
@@ -82,6 +83,7 @@ def demo_meters_seed(*, contracts: list[Contract], today: dt.date) -> str:
         for spec in DEMO_METERS[contract.number]:
             spec = dict(spec)
             start, scale = spec.pop("start"), spec.pop("scale")
+            spec["verification_due"] = month_end(today, spec.pop("verification_in_months"))
             meter, created = Meter.objects.get_or_create(
                 contract=contract, serial_number=spec.pop("serial_number"), defaults=spec
             )

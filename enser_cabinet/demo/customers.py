@@ -1,4 +1,4 @@
-"""Demo customers for `manage.py seed_demo`. Demo passwords only."""
+"""Demo customers and the demo staff account. Demo passwords only."""
 
 import datetime as dt
 

@@ -1,0 +1,55 @@
+"""Settings that protect production: the secret key, the proxy's addresses."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django_ratelimit.core import get_usage
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY",)}
+    env.update({"DEBUG": "false", "DJANGO_SETTINGS_MODULE": "enser_cabinet.settings"})
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_rate_limits_count_the_customer_behind_the_proxy_not_the_proxy(rf, settings):
+    from enser_cabinet.http import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.9")
+    assert client_ip(request) == "10.0.0.2"  # without a proxy the header is the client's claim
+    settings.BEHIND_PROXY = True
+    assert client_ip(request) == "198.51.100.9"
+
+
+@pytest.mark.django_db
+def test_rate_limits_by_address_count_each_customer_behind_the_proxy(rf, settings):
+    settings.BEHIND_PROXY = True
+
+    def spend(forwarded: str) -> bool:
+        request = rf.post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+        usage = get_usage(request, group="proxy-test", key="ip", rate="1/m", method="POST", increment=True)
+        return usage["should_limit"]
+
+    assert spend("198.51.100.9") is False
+    # Another customer through the same proxy has a limit of their own.
+    assert spend("198.51.100.10") is False
+    assert spend("1.2.3.4, 198.51.100.9") is True
+
+
+def test_named_pages_in_settings_exist():
+    from django.conf import settings
+    from django.urls import reverse
+
+    assert reverse(settings.LOGIN_URL) == "/login/"
+    assert reverse(settings.LOGIN_REDIRECT_URL) == "/"
