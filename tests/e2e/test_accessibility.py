@@ -127,6 +127,18 @@ def test_public_pages(audit, demo_customer):
     audit.assert_clean()
 
 
+def test_the_page_of_a_form_that_outlived_its_token(audit):
+    page = audit.page
+    page.goto(page.base_url + "/login/")
+    page.context.clear_cookies()
+    page.get_by_label("Номер договора").fill("12345-ЭС")
+    page.get_by_label("ИНН/Пароль").fill("1234567890")
+    page.get_by_role("button", name="Войти").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Форма устарела")
+    audit("CSRF")
+    audit.assert_clean()
+
+
 def test_cabinet_pages(audit, demo_customer):
     page = audit.page
     sign_in(page, "12345-ЭС", DEMO_PASSWORD)
