@@ -52,7 +52,7 @@ from accounts.registration import (
 )
 from accounts.sms import SmsDeliveryError
 from accounts.views import REGISTRATION_SESSION_KEY
-from enser_cabinet.ratelimit import ratelimit
+from enser_cabinet.ratelimit import limit, ratelimit
 
 REQUEST_SESSION_KEY = "registration_request_id"
 CODE_SESSION_KEY = "registration_code_id"
@@ -65,7 +65,6 @@ EMAIL_FAILED = (
     "введенные данные сохранены на странице."
 )
 CODE_SENT = "Код подтверждения отправлен на номер {phone}."
-RATES = settings.RATE_LIMITS
 
 
 def _sign_in_registered(request, user: User) -> None:
@@ -79,7 +78,7 @@ def _sign_in_registered(request, user: User) -> None:
 
 @sensitive_post_parameters("new_password1", "new_password2")
 @never_cache
-@ratelimit(key="ip", rate=RATES["registration_ip"], method="POST", block=True)
+@ratelimit(key="ip", rate=limit("registration_ip"), method="POST", block=True)
 def register(request):
     contract_id = request.session.get(REGISTRATION_SESSION_KEY)
     contract = Contract.objects.select_related("organization").filter(pk=contract_id).first()
@@ -231,11 +230,11 @@ def _reset_limited(view):
     first step, kept in the session for the next)."""
     view = ratelimit(
         key="accounts.ratelimits.password_reset_contract_key",
-        rate=RATES["password_reset_contract"],
+        rate=limit("password_reset_contract"),
         method="POST",
         block=True,
     )(view)
-    view = ratelimit(key="ip", rate=RATES["password_reset_ip"], method="POST", block=True)(view)
+    view = ratelimit(key="ip", rate=limit("password_reset_ip"), method="POST", block=True)(view)
     return never_cache(view)
 
 
@@ -325,7 +324,7 @@ def _reset_code_check(request, state: dict, typed: str):
 
 
 @never_cache
-@ratelimit(key="ip", rate=RATES["password_reset_ip"], method="POST", block=True)
+@ratelimit(key="ip", rate=limit("password_reset_ip"), method="POST", block=True)
 def password_reset_code(request):
     state = _reset_state(request)
     if state is None or "sent_at" not in state:
@@ -401,7 +400,7 @@ def password_reset_new(request):
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @customer_required
-@ratelimit(key="user", rate=RATES["password_change_user"], method="POST", block=True)
+@ratelimit(key="user", rate=limit("password_change_user"), method="POST", block=True)
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -1,10 +1,9 @@
 """Keys for django-ratelimit that count by what a person typed."""
 
-from django.conf import settings
 from django_ratelimit.core import get_usage
 
 from accounts.validators import normalize_contract_number
-from enser_cabinet.ratelimit import RateLimited
+from enser_cabinet.ratelimit import RateLimited, limit_rate
 
 
 def contract_number_key(group, request) -> str:
@@ -19,7 +18,7 @@ def inn_rate(group, request) -> str | None:
     counts a registered customer's password attempts."""
     secret = "".join(request.POST.get("secret", "").split())
     if secret.isdigit() and len(secret) in (10, 12):
-        return settings.RATE_LIMITS["inn_contract"]
+        return limit_rate("inn_contract")
     return None
 
 
@@ -31,8 +30,8 @@ def password_reset_contract_key(group, request) -> str:
 
 def _sms_limits(phone) -> list[tuple[str, object, str]]:
     return [
-        ("accounts.sms-phone", lambda group, request: str(phone), settings.RATE_LIMITS["sms_phone"]),
-        ("accounts.sms-ip", "ip", settings.RATE_LIMITS["sms_ip"]),
+        ("accounts.sms-phone", lambda group, request: str(phone), limit_rate("sms_phone")),
+        ("accounts.sms-ip", "ip", limit_rate("sms_ip")),
     ]
 
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth import login, logout
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_POST
 from accounts.contacts import contacts_for
 from accounts.decorators import customer_required
 from accounts.forms import SignInForm
-from enser_cabinet.ratelimit import ratelimit
+from enser_cabinet.ratelimit import limit, ratelimit
 from settlements.ledger import contract_balance
 
 REGISTRATION_SESSION_KEY = "registration_contract_id"
@@ -17,10 +16,10 @@ REGISTRATION_SESSION_KEY = "registration_contract_id"
 
 @sensitive_post_parameters("secret")
 @never_cache
-@ratelimit(key="ip", rate=settings.RATE_LIMITS["sign_in_ip"], method="POST", block=True)
+@ratelimit(key="ip", rate=limit("sign_in_ip"), method="POST", block=True)
 @ratelimit(
     key="accounts.ratelimits.contract_number_key",
-    rate=settings.RATE_LIMITS["sign_in_contract"],
+    rate=limit("sign_in_contract"),
     method="POST",
     block=True,
 )
