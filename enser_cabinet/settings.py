@@ -144,7 +144,6 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.ContractPasswordBackend",
-    "accounts.backends.FirstSignInByInnBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
