@@ -48,6 +48,8 @@ from accounts.registration import (
     RegistrationError,
     registration_code_confirmed,
     registration_code_resend,
+    registration_draft,
+    registration_draft_initial,
     registration_email_confirm,
     registration_email_start,
     registration_request_pending,
@@ -98,14 +100,11 @@ def register(request: HttpRequest) -> HttpResponse:
     if pending is not None:
         return _register_sms_step(request, pending)
 
-    draft = request.session.get(DRAFT_SESSION_KEY) or {}
     form = RegistrationForm(
         request.POST or None,
         contract=contract,
         user=registration_user(contract=contract),
-        initial={key: value for key, value in draft.items() if key != "contract_id"}
-        if draft.get("contract_id") == contract.pk
-        else None,
+        initial=registration_draft_initial(draft=request.session.get(DRAFT_SESSION_KEY), contract=contract),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -162,12 +161,7 @@ def _register_sms_step(request: HttpRequest, pending: RegistrationRequest) -> Ht
     if action == "change":
         for key in (REQUEST_SESSION_KEY, CODE_SESSION_KEY):
             request.session.pop(key, None)
-        request.session[DRAFT_SESSION_KEY] = {
-            "contract_id": pending.contract_id,
-            "email": pending.email,
-            "phone": str(pending.phone),
-            "method": "sms",
-        }
+        request.session[DRAFT_SESSION_KEY] = registration_draft(request=pending)
         return redirect("accounts:register")
     if action == "send-sms":
         phone_form = PhoneForm(request.POST)

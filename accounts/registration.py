@@ -70,6 +70,24 @@ def registration_code_confirmed(*, request: RegistrationRequest, code_id: int | 
     return code is not None and code.registration_id == request.pk
 
 
+def registration_draft(*, request: RegistrationRequest) -> dict:
+    """What "Изменить данные регистрации" takes back to the form of a pending
+    SMS request, for the session: what was typed, never the password."""
+    return {
+        "contract_id": request.contract_id,
+        "email": request.email,
+        "phone": str(request.phone),
+        "method": "sms",
+    }
+
+
+def registration_draft_initial(*, draft: dict | None, contract: Contract) -> dict | None:
+    """The form's initial values from a draft of this same contract."""
+    if not draft or draft.get("contract_id") != contract.pk:
+        return None
+    return {key: value for key, value in draft.items() if key != "contract_id"}
+
+
 def _request_create(*, contract: Contract, method: str, email: str, phone: str, password: str, **extra):
     """Call inside a transaction: locks the contract so that two requests or a
     request and a completion do not interleave."""

@@ -19,7 +19,12 @@ from accounts.passwords import (
     password_reset_code_verify,
     reset_target,
 )
-from accounts.registration import registration_open_by_inn
+from accounts.registration import (
+    registration_draft,
+    registration_draft_initial,
+    registration_open_by_inn,
+    registration_sms_start,
+)
 from tests.accounts.conftest import FIRST_INN, FIRST_NUMBER, last_code
 from tests.conftest import make_contract
 
@@ -179,3 +184,22 @@ def test_no_authentication_backend_answers_to_an_inn(first_contract):
     from django.contrib.auth import authenticate
 
     assert authenticate(None, contract_number=FIRST_NUMBER, secret=FIRST_INN) is None
+
+
+# "Изменить данные регистрации": what was typed comes back, never the password.
+
+
+def test_changing_registration_data_brings_back_what_was_typed_but_the_password(first_contract, db):
+    pending, _ = registration_sms_start(
+        contract=first_contract, email="ivanov@mail.ru", phone="+79025550112", password="Teplo-Set-2024"
+    )
+    draft = registration_draft(request=pending)
+    assert "Teplo-Set-2024" not in str(draft) and pending.password not in str(draft)
+    assert registration_draft_initial(draft=draft, contract=first_contract) == {
+        "email": "ivanov@mail.ru",
+        "phone": "+7 902 555-01-12",
+        "method": "sms",
+    }
+    other = make_contract(number="12345-ЭС")
+    assert registration_draft_initial(draft=draft, contract=other) is None
+    assert registration_draft_initial(draft=None, contract=first_contract) is None
