@@ -5,17 +5,18 @@ to do, so the pages work without JavaScript.
 """
 
 import smtplib
-import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from accounts.codes import CODE_DEAD, CheckResult, CodeError, code_check, code_confirmed
+from accounts.codes import CodeError, code_check
 from accounts.decorators import customer_required
 from accounts.forms import (
     CodeForm,
@@ -28,10 +29,13 @@ from accounts.forms import (
     password_note,
 )
 from accounts.masking import mask_email, mask_phone
-from accounts.models import Contract, User
+from accounts.models import Contract, RegistrationRequest, User
 from accounts.passwords import (
-    password_reset_code_send,
+    ResetProgress,
+    ResetTarget,
+    password_reset_code_request,
     password_reset_code_user,
+    password_reset_code_verify,
     password_reset_email_send,
     password_reset_link_user,
     password_set,
@@ -42,7 +46,10 @@ from accounts.registration import (
     ALREADY_REGISTERED,
     LinkInvalid,
     RegistrationError,
+    registration_code_confirmed,
     registration_code_resend,
+    registration_draft,
+    registration_draft_initial,
     registration_email_confirm,
     registration_email_start,
     registration_request_pending,
@@ -52,7 +59,7 @@ from accounts.registration import (
 )
 from accounts.sms import SmsDeliveryError
 from accounts.views import REGISTRATION_SESSION_KEY
-from enser_cabinet.ratelimit import ratelimit
+from enser_cabinet.ratelimit import limit, ratelimit
 
 REQUEST_SESSION_KEY = "registration_request_id"
 CODE_SESSION_KEY = "registration_code_id"
@@ -65,10 +72,9 @@ EMAIL_FAILED = (
     "введенные данные сохранены на странице."
 )
 CODE_SENT = "Код подтверждения отправлен на номер {phone}."
-RATES = settings.RATE_LIMITS
 
 
-def _sign_in_registered(request, user: User) -> None:
+def _sign_in_registered(request: HttpRequest, user: User) -> None:
     login(request, user, backend="accounts.backends.ContractPasswordBackend")
     for key in (REGISTRATION_SESSION_KEY, REQUEST_SESSION_KEY, CODE_SESSION_KEY, DRAFT_SESSION_KEY):
         request.session.pop(key, None)
@@ -79,8 +85,8 @@ def _sign_in_registered(request, user: User) -> None:
 
 @sensitive_post_parameters("new_password1", "new_password2")
 @never_cache
-@ratelimit(key="ip", rate=RATES["registration_ip"], method="POST", block=True)
-def register(request):
+@ratelimit(key="ip", rate=limit("registration_ip"), method="POST", block=True)
+def register(request: HttpRequest) -> HttpResponse:
     contract_id = request.session.get(REGISTRATION_SESSION_KEY)
     contract = Contract.objects.select_related("organization").filter(pk=contract_id).first()
     if contract is None:
@@ -94,14 +100,11 @@ def register(request):
     if pending is not None:
         return _register_sms_step(request, pending)
 
-    draft = request.session.get(DRAFT_SESSION_KEY) or {}
     form = RegistrationForm(
         request.POST or None,
         contract=contract,
         user=registration_user(contract=contract),
-        initial={key: value for key, value in draft.items() if key != "contract_id"}
-        if draft.get("contract_id") == contract.pk
-        else None,
+        initial=registration_draft_initial(draft=request.session.get(DRAFT_SESSION_KEY), contract=contract),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -148,7 +151,7 @@ def register(request):
     )
 
 
-def _register_sms_step(request, pending):
+def _register_sms_step(request: HttpRequest, pending: RegistrationRequest) -> HttpResponse:
     """ "Отправить смс", "Код подтверждения" with "ОК", "Подтверждено", "Сохранить"."""
     code_id = request.session.get(CODE_SESSION_KEY)
     phone_form = PhoneForm(initial={"phone": pending.phone})
@@ -158,12 +161,7 @@ def _register_sms_step(request, pending):
     if action == "change":
         for key in (REQUEST_SESSION_KEY, CODE_SESSION_KEY):
             request.session.pop(key, None)
-        request.session[DRAFT_SESSION_KEY] = {
-            "contract_id": pending.contract_id,
-            "email": pending.email,
-            "phone": str(pending.phone),
-            "method": "sms",
-        }
+        request.session[DRAFT_SESSION_KEY] = registration_draft(request=pending)
         return redirect("accounts:register")
     if action == "send-sms":
         phone_form = PhoneForm(request.POST)
@@ -194,8 +192,7 @@ def _register_sms_step(request, pending):
         else:
             _sign_in_registered(request, user)
             return redirect("accounts:home")
-    code = code_confirmed(code_id=code_id)
-    confirmed = code is not None and code.registration_id == pending.pk
+    confirmed = registration_code_confirmed(request=pending, code_id=code_id)
     has_errors = bool(phone_form.errors or code_form.errors or step_error)
     return render(
         request,
@@ -213,7 +210,7 @@ def _register_sms_step(request, pending):
 
 
 @never_cache
-def register_confirm(request, token: str):
+def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the registration e-mail: registers and signs in."""
     try:
         user = registration_email_confirm(token=token)
@@ -226,21 +223,21 @@ def register_confirm(request, token: str):
 # "Забыли пароль?"
 
 
-def _reset_limited(view):
+def _reset_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Recovery requests per address and per contract number (typed on the
     first step, kept in the session for the next)."""
     view = ratelimit(
         key="accounts.ratelimits.password_reset_contract_key",
-        rate=RATES["password_reset_contract"],
+        rate=limit("password_reset_contract"),
         method="POST",
         block=True,
     )(view)
-    view = ratelimit(key="ip", rate=RATES["password_reset_ip"], method="POST", block=True)(view)
+    view = ratelimit(key="ip", rate=limit("password_reset_ip"), method="POST", block=True)(view)
     return never_cache(view)
 
 
 @_reset_limited
-def password_reset(request):
+def password_reset(request: HttpRequest) -> HttpResponse:
     form = PasswordResetStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         request.session.pop(RESET_USER_SESSION_KEY, None)
@@ -249,25 +246,18 @@ def password_reset(request):
     return render(request, "accounts/password_reset.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _reset_state(request) -> dict | None:
-    return request.session.get(RESET_SESSION_KEY)
-
-
-def _resend_wait(state: dict) -> int:
-    sent_at = state.get("sent_at")
-    if sent_at is None:
-        return 0
-    return max(0, int(sent_at + settings.SMS_CODE_RESEND_AFTER - time.time() + 0.999))
+def _reset_progress(request: HttpRequest) -> ResetProgress | None:
+    return ResetProgress.from_session(request.session.get(RESET_SESSION_KEY))
 
 
 @_reset_limited
-def password_reset_send(request):
+def password_reset_send(request: HttpRequest) -> HttpResponse:
     """Chooses where to send: the registered contacts, masked. An unknown or
     unregistered contract sees made-up ones and nothing is sent."""
-    state = _reset_state(request)
-    if state is None:
+    progress = _reset_progress(request)
+    if progress is None:
         return redirect("accounts:password-reset")
-    target = reset_target(number=state["number"])
+    target = reset_target(number=progress.number)
     form = PasswordResetMethodForm(request.POST or None, target=target)
     if request.method == "POST" and form.is_valid():
         method = form.cleaned_data["method"]
@@ -284,7 +274,7 @@ def password_reset_send(request):
                     "accounts/password_reset_sent.html",
                     {"masked_email": target.masked_email, "hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
                 )
-            return _reset_code_send(request, state, target)
+            return _reset_code_send(request, progress, target)
         except (CodeError, SmsDeliveryError) as error:
             form.add_error(None, str(error))
         except (smtplib.SMTPException, OSError):
@@ -292,60 +282,47 @@ def password_reset_send(request):
     return render(
         request,
         "accounts/password_reset_send.html",
-        {"form": form, "number": state["number"]},
+        {"form": form, "number": progress.number},
         status=400 if form.errors else 200,
     )
 
 
-def _reset_code_send(request, state: dict, target):
-    wait = _resend_wait(state)
-    if wait:
-        raise CodeError(f"Новый код можно запросить через {wait} с.")
-    phone = target.user.phone if target.user is not None else target.masked_phone
-    sms_limits_check(request, phone=phone)
-    code = password_reset_code_send(target=target)
-    sms_limits_count(request, phone=phone)
-    state.update({"code_id": code.pk if code else None, "sent_at": time.time(), "decoy_tries": 0})
-    request.session[RESET_SESSION_KEY] = state
+def _reset_code_send(request: HttpRequest, progress: ResetProgress, target: ResetTarget) -> HttpResponse:
+    """Raises CodeError (a wait) or SmsDeliveryError, or RateLimited over the SMS limits."""
+    progress = password_reset_code_request(
+        progress=progress,
+        target=target,
+        before_send=lambda phone: sms_limits_check(request, phone=phone),
+    )
+    sms_limits_count(request, phone=target.sms_phone)
+    request.session[RESET_SESSION_KEY] = progress.to_session()
     messages.success(request, CODE_SENT.format(phone=target.masked_phone))
     return redirect("accounts:password-reset-code")
 
 
-def _reset_code_check(request, state: dict, typed: str):
-    if state.get("code_id"):
-        return code_check(code_id=state["code_id"], typed=typed)
-    # Made-up contacts: no code exists, but the answers look like a real one's.
-    tries = state.get("decoy_tries", 0) + 1
-    state["decoy_tries"] = tries
-    request.session[RESET_SESSION_KEY] = state
-    left = settings.SMS_CODE_MAX_ATTEMPTS - tries
-    if left <= 0:
-        return CheckResult(False, CODE_DEAD)
-    return CheckResult(False, f"Неверный код подтверждения. Осталось попыток: {left}.")
-
-
 @never_cache
-@ratelimit(key="ip", rate=RATES["password_reset_ip"], method="POST", block=True)
-def password_reset_code(request):
-    state = _reset_state(request)
-    if state is None or "sent_at" not in state:
+@ratelimit(key="ip", rate=limit("password_reset_ip"), method="POST", block=True)
+def password_reset_code(request: HttpRequest) -> HttpResponse:
+    progress = _reset_progress(request)
+    if progress is None or not progress.code_requested:
         return redirect("accounts:password-reset")
-    target = reset_target(number=state["number"])
+    target = reset_target(number=progress.number)
     form = CodeForm()
     # Said above the form: the code field itself was not filled in wrong.
     step_error = ""
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "send-sms":
         try:
-            return _reset_code_send(request, state, target)
+            return _reset_code_send(request, progress, target)
         except (CodeError, SmsDeliveryError) as error:
             step_error = str(error)
     elif action == "confirm":
         form = CodeForm(request.POST)
         if form.is_valid():
-            result = _reset_code_check(request, state, form.cleaned_data["code"])
+            result, progress = password_reset_code_verify(progress=progress, typed=form.cleaned_data["code"])
+            request.session[RESET_SESSION_KEY] = progress.to_session()
             if result.ok:
-                request.session[RESET_USER_SESSION_KEY] = {"code_id": state["code_id"]}
+                request.session[RESET_USER_SESSION_KEY] = {"code_id": progress.code_id}
                 return redirect("accounts:password-reset-new")
             form.add_error("code", result.message)
     return render(
@@ -357,7 +334,7 @@ def password_reset_code(request):
 
 
 @never_cache
-def password_reset_link(request, uidb64: str, token: str):
+def password_reset_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """The link from the recovery e-mail. The token moves into the session and
     the browser goes on to a URL without it, so it leaks nowhere."""
     if password_reset_link_user(uidb64=uidb64, token=token) is None:
@@ -366,7 +343,7 @@ def password_reset_link(request, uidb64: str, token: str):
     return redirect("accounts:password-reset-new")
 
 
-def _reset_user(request) -> User | None:
+def _reset_user(request: HttpRequest) -> User | None:
     proof = request.session.get(RESET_USER_SESSION_KEY) or {}
     if "token" in proof:
         return password_reset_link_user(uidb64=proof["uidb64"], token=proof["token"])
@@ -377,7 +354,7 @@ def _reset_user(request) -> User | None:
 
 @sensitive_post_parameters("new_password1", "new_password2")
 @never_cache
-def password_reset_new(request):
+def password_reset_new(request: HttpRequest) -> HttpResponse:
     user = _reset_user(request)
     if user is None:
         return render(request, "accounts/password_reset_link_invalid.html", status=400)
@@ -401,8 +378,8 @@ def password_reset_new(request):
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @customer_required
-@ratelimit(key="user", rate=RATES["password_change_user"], method="POST", block=True)
-def password_change(request):
+@ratelimit(key="user", rate=limit("password_change_user"), method="POST", block=True)
+def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         password_set(

@@ -1,8 +1,8 @@
-"""Signing in by contract number.
+"""Signing in by contract number and password.
 
-A registered contract signs in with its password; an unregistered one
-signs in once with the organization's INN, which leads to registration
-and to nothing else (see accounts.views.login_view).
+Only a registered contract signs in here. The first sign-in of an
+unregistered one, with its organization's INN, signs nobody in: it is a
+service call (accounts.registration.registration_open_by_inn).
 """
 
 from django.contrib.auth.backends import ModelBackend
@@ -41,25 +41,3 @@ class ContractPasswordBackend(ModelBackend):
         if user.check_password(secret) and self.user_can_authenticate(user):
             return user
         return None
-
-
-class FirstSignInByInnBackend(ModelBackend):
-    """The INN of an unregistered contract's organization opens registration."""
-
-    def authenticate(self, request, contract_number=None, secret=None, **kwargs):
-        if contract_number is None or secret is None:
-            return None
-        contract = _contract(contract_number)
-        if contract is None or contract.is_registered:
-            return None
-        if "".join(secret.split()) != contract.organization.inn:
-            return None
-        # Nothing is written here: the account is made when registration
-        # completes (accounts.registration). An account staff deactivated
-        # stays closed to the INN too.
-        user = User.objects.filter(contract=contract).first()
-        if user is not None and not user.is_active:
-            return None
-        user = user or User(username=contract.number, contract=contract)
-        user.unregistered_contract = contract
-        return user

@@ -6,6 +6,7 @@ be reversed in a moment).
 """
 
 import datetime as dt
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -25,7 +26,6 @@ class CodeError(Exception):
 
 class ResendTooSoon(CodeError):
     def __init__(self, seconds: int):
-        self.seconds = seconds
         super().__init__(f"Новый код можно запросить через {seconds} с.")
 
 
@@ -48,14 +48,30 @@ def _latest(*, contract: Contract, purpose: str) -> ConfirmationCode | None:
     return ConfirmationCode.objects.filter(contract=contract, purpose=purpose).order_by("-created_at").first()
 
 
-def code_resend_wait(*, contract: Contract, purpose: str, now: dt.datetime | None = None) -> int:
-    """Seconds to wait before another code may be sent (0: may send now)."""
-    now = now or timezone.now()
-    latest = _latest(contract=contract, purpose=purpose)
-    if latest is None:
+def resend_wait(*, last_sent_at: dt.datetime | None, now: dt.datetime | None = None) -> int:
+    """Seconds to wait, rounded up, before another code may follow one sent at
+    `last_sent_at` (0: may send now)."""
+    if last_sent_at is None:
         return 0
-    ready_at = latest.created_at + dt.timedelta(seconds=settings.SMS_CODE_RESEND_AFTER)
-    return max(0, int((ready_at - now).total_seconds() + 0.999))
+    now = now or timezone.now()
+    ready_at = last_sent_at + dt.timedelta(seconds=settings.SMS_CODE_RESEND_AFTER)
+    return max(0, math.ceil((ready_at - now).total_seconds()))
+
+
+def resend_check(*, last_sent_at: dt.datetime | None, now: dt.datetime | None = None) -> None:
+    """Raises ResendTooSoon within SMS_CODE_RESEND_AFTER of `last_sent_at`."""
+    wait = resend_wait(last_sent_at=last_sent_at, now=now)
+    if wait:
+        raise ResendTooSoon(wait)
+
+
+def wrong_attempt(*, failed_attempts: int) -> CheckResult:
+    """The answer to the `failed_attempts`-th wrong code: the tries left, or
+    the code is dead after SMS_CODE_MAX_ATTEMPTS of them."""
+    left = settings.SMS_CODE_MAX_ATTEMPTS - failed_attempts
+    if left <= 0:
+        return CheckResult(False, CODE_DEAD)
+    return CheckResult(False, f"Неверный код подтверждения. Осталось попыток: {left}.")
 
 
 @transaction.atomic
@@ -74,9 +90,8 @@ def code_send(
     """
     # Serialize sends for one contract so that two quick clicks do not both pass the wait.
     Contract.objects.select_for_update().filter(pk=contract.pk).first()
-    wait = code_resend_wait(contract=contract, purpose=purpose)
-    if wait:
-        raise ResendTooSoon(wait)
+    latest = _latest(contract=contract, purpose=purpose)
+    resend_check(last_sent_at=latest.created_at if latest else None)
     now = timezone.now()
     ConfirmationCode.objects.filter(
         contract=contract, purpose=purpose, used_at__isnull=True, expires_at__gt=now
@@ -120,10 +135,7 @@ def code_check(*, code_id: int | None, typed: str, now: dt.datetime | None = Non
         return CheckResult(True)
     record.failed_attempts += 1
     record.save(update_fields=["failed_attempts"])
-    left = settings.SMS_CODE_MAX_ATTEMPTS - record.failed_attempts
-    if left <= 0:
-        return CheckResult(False, CODE_DEAD)
-    return CheckResult(False, f"Неверный код подтверждения. Осталось попыток: {left}.")
+    return wrong_attempt(failed_attempts=record.failed_attempts)
 
 
 def code_confirmed(*, code_id: int | None, now: dt.datetime | None = None) -> ConfirmationCode | None:

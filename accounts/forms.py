@@ -6,8 +6,11 @@ from django.contrib.auth.forms import PasswordChangeForm as BasePasswordChangeFo
 from django.contrib.auth.forms import SetPasswordForm as BaseSetPasswordForm
 from django.contrib.auth.forms import SetPasswordMixin
 from django.contrib.auth.password_validation import get_default_password_validators
+from django.http import HttpRequest
 from phonenumber_field.formfields import PhoneNumberField
 
+from accounts.models import Contract, User
+from accounts.registration import registration_open_by_inn
 from accounts.validators import normalize_contract_number
 
 SIGN_IN_FAILED = "Неверный номер договора или ИНН/пароль."
@@ -30,9 +33,12 @@ class SignInForm(forms.Form):
     )
     remember = forms.BooleanField(label="Запомнить данные", required=False)
 
-    def __init__(self, *args, request=None, **kwargs):
+    def __init__(self, *args, request: HttpRequest | None = None, **kwargs):
         self.request = request
-        self.user = None
+        # After a valid form, one of the two: the user to sign in, or the
+        # contract whose registration the INN opened.
+        self.user: User | None = None
+        self.registration_contract: Contract | None = None
         super().__init__(*args, **kwargs)
 
     def clean_contract_number(self) -> str:
@@ -41,13 +47,15 @@ class SignInForm(forms.Form):
             raise forms.ValidationError("Номер договора указывается в формате 00000-ЭС, например 12345-ЭС.")
         return number
 
-    def clean(self):
+    def clean(self) -> dict:
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        self.user = authenticate(
-            self.request, contract_number=cleaned["contract_number"], secret=cleaned["secret"]
-        )
+        number, secret = cleaned["contract_number"], cleaned["secret"]
+        self.registration_contract = registration_open_by_inn(contract_number=number, inn=secret)
+        if self.registration_contract is not None:
+            return cleaned
+        self.user = authenticate(self.request, contract_number=number, secret=secret)
         if self.user is None:
             # One message, whichever of the two was wrong.
             raise forms.ValidationError(SIGN_IN_FAILED, code="invalid_login")

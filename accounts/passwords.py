@@ -5,7 +5,8 @@ unregistered contract gets made-up masked contacts and nothing is sent.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -14,7 +15,15 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from accounts.codes import ResendTooSoon, code_confirmed, code_send
+from accounts.codes import (
+    CheckResult,
+    ResendTooSoon,
+    code_check,
+    code_confirmed,
+    code_send,
+    resend_check,
+    wrong_attempt,
+)
 from accounts.masking import decoy_contacts, mask_email, mask_phone
 from accounts.models import ConfirmationCode, User
 from accounts.sessions import user_sessions_end
@@ -27,6 +36,45 @@ class ResetTarget:
     user: User | None
     masked_email: str
     masked_phone: str
+
+    @property
+    def sms_phone(self) -> str:
+        """The phone SMS limits count by: the real one, or the made-up one."""
+        return self.user.phone if self.user is not None else self.masked_phone
+
+
+@dataclass(frozen=True)
+class ResetProgress:
+    """How far a browser got in "Забыли пароль?", kept in its session: the
+    contract number typed, the code asked for and when, and the wrong tries
+    at a made-up code (a real code counts its own)."""
+
+    number: str
+    code_id: int | None = None
+    sent_at: float | None = None  # a POSIX timestamp: sessions hold JSON
+    decoy_tries: int = 0
+
+    @classmethod
+    def from_session(cls, data: dict | None) -> "ResetProgress | None":
+        if not data or "number" not in data:
+            return None
+        return cls(
+            number=data["number"],
+            code_id=data.get("code_id"),
+            sent_at=data.get("sent_at"),
+            decoy_tries=data.get("decoy_tries", 0),
+        )
+
+    def to_session(self) -> dict:
+        return asdict(self)
+
+    @property
+    def code_requested(self) -> bool:
+        return self.sent_at is not None
+
+    @property
+    def last_sent_at(self) -> dt.datetime | None:
+        return None if self.sent_at is None else dt.datetime.fromtimestamp(self.sent_at, tz=dt.UTC)
 
 
 def reset_target(*, number: str) -> ResetTarget:
@@ -90,6 +138,39 @@ def password_reset_code_send(*, target: ResetTarget) -> ConfirmationCode | None:
             .order_by("-created_at")
             .first()
         )
+
+
+def password_reset_code_request(
+    *,
+    progress: ResetProgress,
+    target: ResetTarget,
+    before_send: Callable[[str], None] | None = None,
+    now: dt.datetime | None = None,
+) -> ResetProgress:
+    """Sends a recovery code by SMS (or pretends to, for made-up contacts).
+
+    Raises ResendTooSoon within SMS_CODE_RESEND_AFTER of the code this
+    browser last asked for, before anything else; then `before_send(phone)`
+    may refuse (SMS limits), and SmsDeliveryError says the SMS did not leave.
+    """
+    now = now or timezone.now()
+    resend_check(last_sent_at=progress.last_sent_at, now=now)
+    if before_send is not None:
+        before_send(target.sms_phone)
+    code = password_reset_code_send(target=target)
+    return replace(progress, code_id=code.pk if code else None, sent_at=now.timestamp(), decoy_tries=0)
+
+
+def password_reset_code_verify(
+    *, progress: ResetProgress, typed: str, now: dt.datetime | None = None
+) -> tuple[CheckResult, ResetProgress]:
+    """Checks a typed recovery code, counting wrong tries; returns the answer
+    and the progress to keep."""
+    if progress.code_id:
+        return code_check(code_id=progress.code_id, typed=typed, now=now), progress
+    # Made-up contacts: no code exists, but the answers look like a real one's.
+    progress = replace(progress, decoy_tries=progress.decoy_tries + 1)
+    return wrong_attempt(failed_attempts=progress.decoy_tries), progress
 
 
 def password_reset_link_user(*, uidb64: str, token: str) -> User | None:

@@ -1,42 +1,43 @@
 """Keys for django-ratelimit that count by what a person typed."""
 
-from django.conf import settings
+from django.http import HttpRequest
 from django_ratelimit.core import get_usage
+from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.validators import normalize_contract_number
-from enser_cabinet.ratelimit import RateLimited
+from enser_cabinet.ratelimit import RateLimited, limit_rate
 
 
-def contract_number_key(group, request) -> str:
+def contract_number_key(group: str, request: HttpRequest) -> str:
     raw = request.POST.get("contract_number", "")
     return normalize_contract_number(raw) or raw.strip().upper()[:40]
 
 
-def inn_rate(group, request) -> str | None:
+def inn_rate(group: str, request: HttpRequest) -> str | None:
     """A stricter limit for what looks like an INN (10 or 12 digits): the INN
     of a company is public, so guesses at first sign-in are capped per contract.
     Passwords cannot be all digits (NumericPasswordValidator), so this never
     counts a registered customer's password attempts."""
     secret = "".join(request.POST.get("secret", "").split())
     if secret.isdigit() and len(secret) in (10, 12):
-        return settings.RATE_LIMITS["inn_contract"]
+        return limit_rate("inn_contract")
     return None
 
 
-def password_reset_contract_key(group, request) -> str:
+def password_reset_contract_key(group: str, request: HttpRequest) -> str:
     if "contract_number" in request.POST:
         return contract_number_key(group, request)
     return request.session.get("password_reset", {}).get("number", "")
 
 
-def _sms_limits(phone) -> list[tuple[str, object, str]]:
+def _sms_limits(phone: PhoneNumber | str) -> list[tuple[str, object, str]]:
     return [
-        ("accounts.sms-phone", lambda group, request: str(phone), settings.RATE_LIMITS["sms_phone"]),
-        ("accounts.sms-ip", "ip", settings.RATE_LIMITS["sms_ip"]),
+        ("accounts.sms-phone", lambda group, request: str(phone), limit_rate("sms_phone")),
+        ("accounts.sms-ip", "ip", limit_rate("sms_ip")),
     ]
 
 
-def sms_limits_check(request, *, phone) -> None:
+def sms_limits_check(request: HttpRequest, *, phone: PhoneNumber | str) -> None:
     """SMS sends per phone and per address: over either, RateLimited (429)
     before anything is written or sent."""
     for group, key, rate in _sms_limits(phone):
@@ -45,7 +46,7 @@ def sms_limits_check(request, *, phone) -> None:
             raise RateLimited(retry_after=usage["time_left"] if usage["time_left"] > 0 else None)
 
 
-def sms_limits_count(request, *, phone) -> None:
+def sms_limits_count(request: HttpRequest, *, phone: PhoneNumber | str) -> None:
     """Counts an SMS that was sent."""
     for group, key, rate in _sms_limits(phone):
         get_usage(request, group=group, key=key, rate=rate, increment=True)

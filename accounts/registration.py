@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.codes import code_confirmed, code_send
 from accounts.models import ConfirmationCode, Contract, RegistrationRequest, User
 from accounts.sessions import user_sessions_end
+from accounts.validators import normalize_contract_number
 from enser_cabinet.mail import email_send
 
 
@@ -42,6 +43,49 @@ def _link_lifetime() -> dt.timedelta:
 def registration_user(*, contract: Contract) -> User:
     """The contract's user as the INN sign-in created it, or an unsaved one."""
     return User.objects.filter(contract=contract).first() or User(username=contract.number, contract=contract)
+
+
+def registration_open_by_inn(*, contract_number: str, inn: str) -> Contract | None:
+    """The first sign-in: the INN of an unregistered contract's organization
+    opens that contract's registration (the contract is returned) and signs
+    nobody in. A registered contract, another INN, or an account staff
+    deactivated gets None. Nothing is written: the account is made when
+    registration completes."""
+    number = normalize_contract_number(contract_number)
+    contract = (
+        Contract.objects.select_related("organization").filter(number=number).first() if number else None
+    )
+    if contract is None or contract.is_registered:
+        return None
+    if "".join(inn.split()) != contract.organization.inn:
+        return None
+    if User.objects.filter(contract=contract, is_active=False).exists():
+        return None
+    return contract
+
+
+def registration_code_confirmed(*, request: RegistrationRequest, code_id: int | None) -> bool:
+    """Whether the SMS code `code_id` of this request was entered right ("Подтверждено")."""
+    code = code_confirmed(code_id=code_id)
+    return code is not None and code.registration_id == request.pk
+
+
+def registration_draft(*, request: RegistrationRequest) -> dict:
+    """What "Изменить данные регистрации" takes back to the form of a pending
+    SMS request, for the session: what was typed, never the password."""
+    return {
+        "contract_id": request.contract_id,
+        "email": request.email,
+        "phone": str(request.phone),
+        "method": "sms",
+    }
+
+
+def registration_draft_initial(*, draft: dict | None, contract: Contract) -> dict | None:
+    """The form's initial values from a draft of this same contract."""
+    if not draft or draft.get("contract_id") != contract.pk:
+        return None
+    return {key: value for key, value in draft.items() if key != "contract_id"}
 
 
 def _request_create(*, contract: Contract, method: str, email: str, phone: str, password: str, **extra):

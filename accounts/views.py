@@ -1,5 +1,5 @@
-from django.conf import settings
 from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.contacts import contacts_for
 from accounts.decorators import customer_required
 from accounts.forms import SignInForm
-from enser_cabinet.ratelimit import ratelimit
+from enser_cabinet.ratelimit import limit, ratelimit
 from settlements.ledger import contract_balance
 
 REGISTRATION_SESSION_KEY = "registration_contract_id"
@@ -17,10 +17,10 @@ REGISTRATION_SESSION_KEY = "registration_contract_id"
 
 @sensitive_post_parameters("secret")
 @never_cache
-@ratelimit(key="ip", rate=settings.RATE_LIMITS["sign_in_ip"], method="POST", block=True)
+@ratelimit(key="ip", rate=limit("sign_in_ip"), method="POST", block=True)
 @ratelimit(
     key="accounts.ratelimits.contract_number_key",
-    rate=settings.RATE_LIMITS["sign_in_contract"],
+    rate=limit("sign_in_contract"),
     method="POST",
     block=True,
 )
@@ -31,25 +31,24 @@ REGISTRATION_SESSION_KEY = "registration_contract_id"
     method="POST",
     block=True,
 )
-def login_view(request):
+def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and getattr(request.user, "contract", None):
         return redirect("accounts:home")
     form = SignInForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        user = form.user
-        contract = getattr(user, "unregistered_contract", None)
+        contract = form.registration_contract
         if contract is not None:
             # The INN opens registration only, never the cabinet.
             request.session.cycle_key()
             request.session[REGISTRATION_SESSION_KEY] = contract.pk
             return redirect("accounts:register")
-        login(request, user)
+        login(request, form.user)
         request.session.set_expiry(None if form.cleaned_data["remember"] else 0)
         return redirect(_next_url(request) or "accounts:home")
     return render(request, "accounts/login.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _next_url(request) -> str | None:
+def _next_url(request: HttpRequest) -> str | None:
     target = request.GET.get("next", "")
     # A path of this site only: redirect() would take anything else (`home`,
     # `a%00b`) for a view's name and fail to reverse it.

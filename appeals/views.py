@@ -16,18 +16,13 @@ from appeals.forms import AppealForm
 from appeals.models import Appeal
 from appeals.services import appeal_create, appeal_letters_send
 from enser_cabinet.http import client_ip
-from enser_cabinet.ratelimit import ratelimit
+from enser_cabinet.ratelimit import limit, ratelimit
 
 logger = logging.getLogger(__name__)
 
 SENT_SESSION_KEY = "appeals_sent"
 SENT_SALT = "appeals.sent"
 SENT_MAX_AGE = 24 * 60 * 60
-
-
-def _appeal_rate(group, request) -> str:
-    # Read per request, so the rate follows the settings (and tests can lower it).
-    return settings.RATE_LIMITS["appeal_ip"]
 
 
 def _customer_contract(request):
@@ -38,7 +33,7 @@ def _customer_contract(request):
 
 @csrf_exempt  # checked below, once the size of the request is known to be sane
 @never_cache
-@ratelimit(key="ip", rate=_appeal_rate, method="POST", block=True)
+@ratelimit(key="ip", rate=limit("appeal_ip"), method="POST", block=True)
 def new_appeal(request):
     """ "Направить документы онлайн" for anyone, "Оформить обращение" from the cabinet.
 

@@ -4,10 +4,17 @@ django-ratelimit raises a bare Ratelimited; the 429 page needs the seconds
 left in the limit's window for `Retry-After` and for its text. The
 decorator here counts exactly as django_ratelimit.decorators.ratelimit
 does (same groups, keys and windows) and raises RateLimited with them.
+
+Rates are named, never written out: `limit("sign_in_ip")` reads
+settings.RATE_LIMITS on each request, so the one table there (and a test's
+override of it) holds for every view.
 """
 
+from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
+from django.http import HttpRequest
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 from django_ratelimit.exceptions import Ratelimited
@@ -17,6 +24,21 @@ class RateLimited(Ratelimited):
     def __init__(self, retry_after: int | None = None):
         super().__init__()
         self.retry_after = retry_after
+
+
+def limit_rate(name: str) -> str:
+    """The rate named `name` in settings.RATE_LIMITS, as it stands now."""
+    return settings.RATE_LIMITS[name]
+
+
+def limit(name: str) -> Callable[[str, HttpRequest], str]:
+    """A `rate` for django-ratelimit that reads the limit `name` per request."""
+
+    def current(group: str, request: HttpRequest) -> str:
+        return limit_rate(name)
+
+    current.__qualname__ = f"limit({name!r})"
+    return current
 
 
 def limit_reached(usage: dict | None) -> RateLimited | None:

@@ -116,10 +116,26 @@ if _EMBEDDED_DATABASE:
     # The covering indexes of the balance queries are PostgreSQL's; the
     # embedded demo database simply indexes the key columns.
     SILENCED_SYSTEM_CHECKS.append("models.W040")
-# django-ratelimit rates ("count/period"), each a setting.
+# Every rate limit of the cabinet, "count/period" for django-ratelimit, each
+# from its own variable. Views name a limit (enser_cabinet.ratelimit.limit)
+# and read it here on every request, so this table is the only place a rate
+# lives.
 RATE_LIMITS = {
+    # Sign-in: per address, per contract number, and INN guesses per contract.
     "sign_in_ip": env.str("RATE_SIGN_IN_IP", default="30/10m"),
     "sign_in_contract": env.str("RATE_SIGN_IN_CONTRACT", default="10/10m"),
+    "inn_contract": env.str("RATE_INN_CONTRACT", default="10/h"),
+    # Registration, SMS codes, password recovery and change.
+    "registration_ip": env.str("RATE_REGISTRATION_IP", default="30/h"),
+    "sms_phone": env.str("RATE_SMS_PHONE", default="5/h"),
+    "sms_ip": env.str("RATE_SMS_IP", default="20/h"),
+    "password_reset_ip": env.str("RATE_PASSWORD_RESET_IP", default="20/h"),
+    "password_reset_contract": env.str("RATE_PASSWORD_RESET_CONTRACT", default="5/h"),
+    "password_change_user": env.str("RATE_PASSWORD_CHANGE_USER", default="10/h"),
+    # Public appeals per address, meter readings per user, statement downloads per customer.
+    "appeal_ip": env.str("RATE_APPEAL_IP", default="10/h"),
+    "readings_submit": env.str("RATE_READINGS_SUBMIT", default="30/h"),
+    "statements": env.str("RATE_STATEMENTS", default="30/10m"),
 }
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     if not DEBUG:
@@ -131,7 +147,6 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.ContractPasswordBackend",
-    "accounts.backends.FirstSignInByInnBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
@@ -255,7 +270,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DATA_UPLOAD_MAX_NUMBER_FILES = 2 * APPEAL_MAX_FILES
-RATE_LIMITS.update({"appeal_ip": env.str("RATE_APPEAL_IP", default="10/h")})
 
 # Registration, confirmation codes and password recovery (accounts).
 # Links in registration and password-recovery e-mails work this long, once.
@@ -266,17 +280,6 @@ PASSWORD_RESET_TIMEOUT = CONFIRMATION_LINK_HOURS * 60 * 60
 SMS_CODE_LIFETIME = env.int("SMS_CODE_LIFETIME", default=5 * 60)
 SMS_CODE_MAX_ATTEMPTS = env.int("SMS_CODE_MAX_ATTEMPTS", default=5)
 SMS_CODE_RESEND_AFTER = env.int("SMS_CODE_RESEND_AFTER", default=60)
-RATE_LIMITS.update(
-    {
-        "inn_contract": env.str("RATE_INN_CONTRACT", default="10/h"),
-        "registration_ip": env.str("RATE_REGISTRATION_IP", default="30/h"),
-        "sms_phone": env.str("RATE_SMS_PHONE", default="5/h"),
-        "sms_ip": env.str("RATE_SMS_IP", default="20/h"),
-        "password_reset_ip": env.str("RATE_PASSWORD_RESET_IP", default="20/h"),
-        "password_reset_contract": env.str("RATE_PASSWORD_RESET_CONTRACT", default="5/h"),
-        "password_change_user": env.str("RATE_PASSWORD_CHANGE_USER", default="10/h"),
-    }
-)
 SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=20)
 CONFIRMATION_CODES_KEEP_DAYS = env.int("CONFIRMATION_CODES_KEEP_DAYS", default=30)
 
@@ -286,12 +289,9 @@ CONFIRMATION_CODES_KEEP_DAYS = env.int("CONFIRMATION_CODES_KEEP_DAYS", default=3
 READINGS_WINDOW_FIRST_DAY = env.int("READINGS_WINDOW_FIRST_DAY", default=1)
 READINGS_WINDOW_LAST_DAY = env.int("READINGS_WINDOW_LAST_DAY", default=31)
 READINGS_REVIEW_FACTOR = Decimal(env.str("READINGS_REVIEW_FACTOR", default="3"))
-RATE_LIMITS.update({"readings_submit": env.str("RATE_READINGS_SUBMIT", default="30/h")})
 
 # Settlements, charges and payments: the "Сбербанк Онлайн" button
 # on the "Оплаты" tab leads here.
 SBERBANK_ONLINE_URL = env.str("SBERBANK_ONLINE_URL", default="https://online.sberbank.ru/")
 # WeasyPrint reports each rendering step at INFO; only its warnings matter.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
-# Statement downloads (PDF and Excel) per customer.
-RATE_LIMITS.update({"statements": env.str("RATE_STATEMENTS", default="30/10m")})

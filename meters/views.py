@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -7,7 +6,7 @@ from django.utils import timezone
 
 from accounts.decorators import customer_required
 from enser_cabinet.http import client_ip
-from enser_cabinet.ratelimit import ratelimit
+from enser_cabinet.ratelimit import limit, ratelimit
 from meters import rules, selectors, services
 from meters.chart import consumption_chart
 from meters.forms import ReadingForm
@@ -32,7 +31,7 @@ def readings(request):
 
 
 @customer_required
-@ratelimit(key="user", rate=settings.RATE_LIMITS["readings_submit"], method="POST", block=True)
+@ratelimit(key="user", rate=limit("readings_submit"), method="POST", block=True)
 def submit(request, meter_id: int):
     meter = selectors.customer_meter(contract=request.contract, meter_id=meter_id)
     today = timezone.localdate()

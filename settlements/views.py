@@ -8,14 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
-from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.decorators import customer_required
-from enser_cabinet.ratelimit import ratelimit
+from enser_cabinet.ratelimit import limit, ratelimit
 from settlements import ledger, pdf, xlsx
 from settlements.downloads import PDF, XLSX, attachment_response, statement_filename
 from settlements.forms import PeriodForm
@@ -73,13 +72,9 @@ def statement_download(tab: Tab, write: Callable[..., bytes], extension: str) ->
         return attachment_response(write(statement=statement), filename=filename, content_type=content_type)
 
     # A long PDF takes seconds of a worker: one customer may not take them all.
-    return ratelimit(key="user_or_ip", rate=_statements_rate, group="settlements:statements", block=True)(
+    return ratelimit(key="user_or_ip", rate=limit("statements"), group="settlements:statements", block=True)(
         download
     )
-
-
-def _statements_rate(group: str, request) -> str:
-    return settings.RATE_LIMITS["statements"]
 
 
 @with_statement(SETTLEMENTS)

@@ -1,6 +1,5 @@
 import datetime as dt
 import re
-from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import SESSION_KEY
@@ -197,26 +196,10 @@ def test_a_recovery_code_lives_five_minutes(client, registered, sms_outbox, monk
     assert "Срок действия кода истек" in response.content.decode()
 
 
-class _Clock:
-    """Both clocks the recovery reads (timezone.now for codes, time.time for
-    the session's wait), moved by hand."""
-
-    def __init__(self, monkeypatch):
-        import accounts.auth_views
-
-        self.now = timezone.now()
-        monkeypatch.setattr(timezone, "now", lambda: self.now)
-        monkeypatch.setattr(accounts.auth_views, "time", SimpleNamespace(time=lambda: self.now.timestamp()))
-
-    def advance(self, **delta):
-        self.now += dt.timedelta(**delta)
-
-
 @pytest.mark.parametrize("number", ["12345-ЭС", "77777-ЭС"])
 def test_a_resend_too_soon_on_the_code_page_says_how_long_to_wait(
-    client, registered, sms_outbox, monkeypatch, number
+    client, registered, sms_outbox, clock, number
 ):
-    clock = _Clock(monkeypatch)
     _start(client, number)
     assert client.post(SEND, {"method": "sms"})["Location"] == CODE
     sent = len(sms_outbox)
