@@ -193,7 +193,7 @@ def _register_sms_step(request, pending):
             step_error = str(error)
         else:
             _sign_in_registered(request, user)
-            return redirect("accounts:home")
+            return redirect("cabinet:home")
     code = code_confirmed(code_id=code_id)
     confirmed = code is not None and code.registration_id == pending.pk
     has_errors = bool(phone_form.errors or code_form.errors or step_error)
@@ -220,7 +220,7 @@ def register_confirm(request, token: str):
     except LinkInvalid:
         return render(request, "accounts/register_link_invalid.html", status=400)
     _sign_in_registered(request, user)
-    return redirect("accounts:home")
+    return redirect("cabinet:home")
 
 
 # "Забыли пароль?"

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from accounts.customers import request_contract
 from accounts.decorators import customer_required
 from appeals import selectors
 from appeals.forms import AppealForm
@@ -28,12 +29,6 @@ SENT_MAX_AGE = 24 * 60 * 60
 def _appeal_rate(group, request) -> str:
     # Read per request, so the rate follows the settings (and tests can lower it).
     return settings.RATE_LIMITS["appeal_ip"]
-
-
-def _customer_contract(request):
-    """The signed-in customer's registered contract, or None for anyone else."""
-    contract = getattr(request.user, "contract", None) if request.user.is_authenticated else None
-    return contract if contract is not None and contract.is_registered else None
 
 
 @csrf_exempt  # checked below, once the size of the request is known to be sane
@@ -60,7 +55,7 @@ def new_appeal(request):
 
 
 def _new_appeal(request):
-    contract = _customer_contract(request)
+    contract = request_contract(request)
     if request.method == "POST":
         form = AppealForm(request.POST, request.FILES)
         if form.is_spam:
@@ -121,7 +116,7 @@ def sent(request, token: str):
     return render(
         request,
         "appeals/sent.html",
-        {"appeal": appeal, "documents": appeal.documents.all(), "contract": _customer_contract(request)},
+        {"appeal": appeal, "documents": appeal.documents.all(), "contract": request_contract(request)},
     )
 
 

@@ -32,7 +32,7 @@ def test_cabinet_form_is_filled_in_from_the_contract(customer_client, contract, 
 
 
 def test_home_page_offers_the_appeal_and_my_appeals(customer_client, contract):
-    page = customer_client.get(reverse("accounts:home")).content.decode()
+    page = customer_client.get(reverse("cabinet:home")).content.decode()
     assert "Оформить обращение" in page and NEW in page
     assert "Мои обращения" in page and LIST in page
 
