@@ -147,7 +147,6 @@ def document_download(request, pk: int):
     response = FileResponse(
         handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
