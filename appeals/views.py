@@ -2,16 +2,18 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import RequestDataTooBig
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from accounts.customers import request_contract
 from accounts.decorators import customer_required
+from accounts.models import Contract, User
 from appeals import selectors
 from appeals.forms import AppealForm
 from appeals.models import Appeal
@@ -26,7 +28,7 @@ SENT_SALT = "appeals.sent"
 SENT_MAX_AGE = 24 * 60 * 60
 
 
-def _appeal_rate(group, request) -> str:
+def _appeal_rate(group: str, request: HttpRequest) -> str:
     # Read per request, so the rate follows the settings (and tests can lower it).
     return settings.RATE_LIMITS["appeal_ip"]
 
@@ -34,7 +36,7 @@ def _appeal_rate(group, request) -> str:
 @csrf_exempt  # checked below, once the size of the request is known to be sane
 @never_cache
 @ratelimit(key="ip", rate=_appeal_rate, method="POST", block=True)
-def new_appeal(request):
+def new_appeal(request: HttpRequest) -> HttpResponse:
     """ "Направить документы онлайн" for anyone, "Оформить обращение" from the cabinet.
 
     The body's size is checked before anything reads it: CSRF checking would
@@ -54,7 +56,7 @@ def new_appeal(request):
         return _too_large(request)
 
 
-def _new_appeal(request):
+def _new_appeal(request: HttpRequest) -> HttpResponse:
     contract = request_contract(request)
     if request.method == "POST":
         form = AppealForm(request.POST, request.FILES)
@@ -89,13 +91,13 @@ def _new_appeal(request):
     )
 
 
-def _initial_from(contract, user) -> dict:
+def _initial_from(contract: Contract | None, user: User | AnonymousUser) -> dict:
     if contract is None:
         return {}
     return {"organization_name": contract.organization.name, "phone": user.phone, "email": user.email}
 
 
-def _too_large(request):
+def _too_large(request: HttpRequest) -> HttpResponse:
     limits = {
         "max_files": settings.APPEAL_MAX_FILES,
         "max_file_size": settings.APPEAL_MAX_FILE_SIZE,
@@ -104,7 +106,7 @@ def _too_large(request):
     return render(request, "appeals/too_large.html", limits, status=413)
 
 
-def sent(request, token: str):
+def sent(request: HttpRequest, token: str) -> HttpResponse:
     """The confirmation, for the browser that sent the appeal only."""
     try:
         pk = signing.loads(token, salt=SENT_SALT, max_age=SENT_MAX_AGE)
@@ -121,19 +123,19 @@ def sent(request, token: str):
 
 
 @customer_required
-def appeal_list(request):
+def appeal_list(request: HttpRequest) -> HttpResponse:
     appeals = selectors.customer_appeals(contract=request.contract)
     return render(request, "appeals/list.html", {"appeals": appeals, "tab": "appeals"})
 
 
 @customer_required
-def appeal_detail(request, number: str):
+def appeal_detail(request: HttpRequest, number: str) -> HttpResponse:
     appeal = selectors.customer_appeal_get(contract=request.contract, number=number)
     return render(request, "appeals/detail.html", {"appeal": appeal, "tab": "appeals"})
 
 
 @never_cache
-def document_download(request, pk: int):
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     """For the customer who sent it and for staff (a link in the branch's
     letter), so not a customer_required view; it takes the same care."""
     if not request.user.is_authenticated:
@@ -150,5 +152,5 @@ def document_download(request, pk: int):
     return response
 
 
-def edo(request):
+def edo(request: HttpRequest) -> HttpResponse:
     return render(request, "appeals/edo.html", {"information": selectors.edo_information_get()})

@@ -42,7 +42,7 @@ SETTLEMENTS = Tab(
 CHARGES = Tab("charges", "settlements/charges.html", ledger.charges_statement, "nachisleniya")
 PAYMENTS = Tab("payments", "settlements/payments.html", ledger.payments_statement, "oplaty", _bank_links)
 
-StatementView = Callable[[HttpRequest, PeriodForm, Any], HttpResponse]
+StatementView = Callable[[HttpRequest, PeriodForm, ledger.Statement], HttpResponse]
 
 
 def render_tab(request: HttpRequest, tab: Tab, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -77,7 +77,7 @@ def statement_download(
     spravka-vzaimoraschety-12345-ES-2021-10-01-2021-12-31.pdf."""
 
     @with_statement(tab)
-    def download(request: HttpRequest, form: PeriodForm, statement: Any) -> HttpResponse:
+    def download(request: HttpRequest, form: PeriodForm, statement: ledger.Statement) -> HttpResponse:
         filename = statement_filename(
             kind=tab.kind,
             contract_number=statement.contract.number,
