@@ -153,4 +153,5 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def edo(request: HttpRequest) -> HttpResponse:
-    return render(request, "appeals/edo.html", {"information": selectors.edo_information_get()})
+    context = {"information": selectors.edo_information_get(), "contract": request_contract(request)}
+    return render(request, "appeals/edo.html", context)

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertRedirects, assertTemplateUsed
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects, assertTemplateUsed
 
 from accounts.customers import request_contract
 from accounts.models import Contract, User
@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 LOGIN = reverse("accounts:login")
 HOME = reverse("cabinet:home")
 NEW_APPEAL = reverse("appeals:new")
+EDO = reverse("appeals:edo")
 
 
 def request_of(user):
@@ -55,6 +56,14 @@ def test_a_reset_contract_is_no_customer_anywhere(reset_client):
     assertContains(response, "Вход в личный кабинет")
     assert reset_client.get(HOME).status_code == 404
     assertTemplateUsed(reset_client.get(NEW_APPEAL), "appeals/new.html")
+    # The e-document page offers the way in, not a cabinet that is not there.
+    edo = reset_client.get(EDO)
+    assertContains(edo, "Вход в личный кабинет")
+    assertNotContains(edo, "Вернуться в личный кабинет")
+
+
+def test_the_e_document_page_leads_a_customer_back_to_the_cabinet(customer_client):
+    assertContains(customer_client.get(EDO), "Вернуться в личный кабинет")
 
 
 def test_the_cabinet_appeal_form_is_for_the_customer(customer_client):
