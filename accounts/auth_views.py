@@ -191,7 +191,7 @@ def _register_sms_step(request: HttpRequest, pending: RegistrationRequest) -> Ht
             step_error = str(error)
         else:
             _sign_in_registered(request, user)
-            return redirect("accounts:home")
+            return redirect("cabinet:home")
     confirmed = registration_code_confirmed(request=pending, code_id=code_id)
     has_errors = bool(phone_form.errors or code_form.errors or step_error)
     return render(
@@ -217,7 +217,7 @@ def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
     except LinkInvalid:
         return render(request, "accounts/register_link_invalid.html", status=400)
     _sign_in_registered(request, user)
-    return redirect("accounts:home")
+    return redirect("cabinet:home")
 
 
 # "Забыли пароль?"

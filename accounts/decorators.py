@@ -4,6 +4,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.views.decorators.cache import never_cache
 
+from accounts.customers import request_contract
+
 
 def customer_required(view):
     """The decorator of every cabinet view: the signed-in customer of a
@@ -19,11 +21,10 @@ def customer_required(view):
     @never_cache
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
+        if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        contract = user.contract
-        if contract is None or not contract.is_registered:
+        contract = request_contract(request)
+        if contract is None:
             raise Http404("Нет договора")
         request.contract = contract
         return view(request, *args, **kwargs)

@@ -5,7 +5,6 @@ from accounts import auth_views, contact_views, views
 app_name = "accounts"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("register/", auth_views.register, name="register"),

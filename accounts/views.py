@@ -7,10 +7,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.contacts import contacts_for
+from accounts.customers import request_contract
 from accounts.decorators import customer_required
 from accounts.forms import SignInForm
 from enser_cabinet.ratelimit import limit, ratelimit
-from settlements.ledger import contract_balance
 
 REGISTRATION_SESSION_KEY = "registration_contract_id"
 
@@ -32,8 +32,8 @@ REGISTRATION_SESSION_KEY = "registration_contract_id"
     block=True,
 )
 def login_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and getattr(request.user, "contract", None):
-        return redirect("accounts:home")
+    if request_contract(request) is not None:
+        return redirect("cabinet:home")
     form = SignInForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         contract = form.registration_contract
@@ -44,7 +44,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:register")
         login(request, form.user)
         request.session.set_expiry(None if form.cleaned_data["remember"] else 0)
-        return redirect(_next_url(request) or "accounts:home")
+        return redirect(_next_url(request) or "cabinet:home")
     return render(request, "accounts/login.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -63,16 +63,6 @@ def _next_url(request: HttpRequest) -> str | None:
 def logout_view(request):
     logout(request)
     return redirect("accounts:login")
-
-
-@customer_required
-def home(request):
-    contract = request.contract
-    return render(
-        request,
-        "accounts/home.html",
-        {"contract": contract, "balance": contract_balance(contract=contract), "tab": "home"},
-    )
 
 
 @customer_required

@@ -2,13 +2,15 @@
 
 import re
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from accounts.models import Contract, User
 from appeals.models import Appeal, AppealDocument, AppealStatusChange, EdoInformation
 
 
-def customer_appeals(*, contract) -> QuerySet[Appeal]:
+def customer_appeals(*, contract: Contract) -> QuerySet[Appeal]:
     """The contract's appeals, newest first, with their history: three queries whatever their number."""
     return (
         Appeal.objects.filter(contract=contract)
@@ -24,7 +26,7 @@ def customer_appeals(*, contract) -> QuerySet[Appeal]:
 APPEAL_NUMBER = re.compile(r"\d{4}-\d{6}")
 
 
-def customer_appeal_get(*, contract, number: str) -> Appeal:
+def customer_appeal_get(*, contract: Contract, number: str) -> Appeal:
     # The number comes from the address bar and may hold anything, a NUL
     # byte too, which PostgreSQL refuses to compare: only a well-formed one is looked up.
     if not APPEAL_NUMBER.fullmatch(number):
@@ -35,7 +37,7 @@ def customer_appeal_get(*, contract, number: str) -> Appeal:
         raise Http404("Нет такого обращения") from None
 
 
-def document_get_for(*, user, pk: int) -> AppealDocument:
+def document_get_for(*, user: User | AnonymousUser, pk: int) -> AppealDocument:
     """A document for staff, or for the customer whose contract sent it; 404 for anyone else."""
     document = AppealDocument.objects.select_related("appeal").filter(pk=pk).first()
     if document is None or not user.is_authenticated or not user.is_active:

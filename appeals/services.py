@@ -4,11 +4,13 @@ changes and replies, and the letters each of them sends."""
 import datetime as dt
 from collections.abc import Callable
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.transaction import TransactionManagementError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Contract, User
 from appeals.documents import Kind, document_display_name, file_sha256
 from appeals.models import Appeal, AppealCounter, AppealDocument, AppealStatusChange
 from enser_cabinet.mail import email_send_quietly
@@ -43,7 +45,14 @@ def appeal_number_next(*, year: int) -> str:
     return f"{year}-{counter.last:06d}"
 
 
-def appeal_create(*, data: dict, files: list, kinds: list[Kind], contract=None, user=None) -> Appeal:
+def appeal_create(
+    *,
+    data: dict,
+    files: list[UploadedFile],
+    kinds: list[Kind],
+    contract: Contract | None = None,
+    user: User | None = None,
+) -> Appeal:
     """Registers an appeal with its documents; files are removed again if anything fails."""
     saved = []
     try:
@@ -86,7 +95,7 @@ def appeal_create(*, data: dict, files: list, kinds: list[Kind], contract=None, 
     return appeal
 
 
-def appeal_status_set(*, appeal: Appeal, status: str, by, at: dt.datetime | None = None) -> bool:
+def appeal_status_set(*, appeal: Appeal, status: str, by: User | None, at: dt.datetime | None = None) -> bool:
     """Moves the appeal to `status` and records who and when; False when nothing changes."""
     if status == appeal.status:
         return False
@@ -101,7 +110,7 @@ def appeal_status_set(*, appeal: Appeal, status: str, by, at: dt.datetime | None
     return True
 
 
-def appeal_reply_set(*, appeal: Appeal, text: str, by, absolute: Callable[[str], str]) -> None:
+def appeal_reply_set(*, appeal: Appeal, text: str, by: User | None, absolute: Callable[[str], str]) -> None:
     """Saves staff's reply and marks the appeal answered; after the commit the
     reply is e-mailed to the sender."""
     now = timezone.now()

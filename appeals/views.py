@@ -2,15 +2,18 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import RequestDataTooBig
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from accounts.customers import request_contract
 from accounts.decorators import customer_required
+from accounts.models import Contract, User
 from appeals import selectors
 from appeals.forms import AppealForm
 from appeals.models import Appeal
@@ -25,16 +28,10 @@ SENT_SALT = "appeals.sent"
 SENT_MAX_AGE = 24 * 60 * 60
 
 
-def _customer_contract(request):
-    """The signed-in customer's registered contract, or None for anyone else."""
-    contract = getattr(request.user, "contract", None) if request.user.is_authenticated else None
-    return contract if contract is not None and contract.is_registered else None
-
-
 @csrf_exempt  # checked below, once the size of the request is known to be sane
 @never_cache
 @ratelimit(key="ip", rate=limit("appeal_ip"), method="POST", block=True)
-def new_appeal(request):
+def new_appeal(request: HttpRequest) -> HttpResponse:
     """ "Направить документы онлайн" for anyone, "Оформить обращение" from the cabinet.
 
     The body's size is checked before anything reads it: CSRF checking would
@@ -54,8 +51,8 @@ def new_appeal(request):
         return _too_large(request)
 
 
-def _new_appeal(request):
-    contract = _customer_contract(request)
+def _new_appeal(request: HttpRequest) -> HttpResponse:
+    contract = request_contract(request)
     if request.method == "POST":
         form = AppealForm(request.POST, request.FILES)
         if form.is_spam:
@@ -89,13 +86,13 @@ def _new_appeal(request):
     )
 
 
-def _initial_from(contract, user) -> dict:
+def _initial_from(contract: Contract | None, user: User | AnonymousUser) -> dict:
     if contract is None:
         return {}
     return {"organization_name": contract.organization.name, "phone": user.phone, "email": user.email}
 
 
-def _too_large(request):
+def _too_large(request: HttpRequest) -> HttpResponse:
     limits = {
         "max_files": settings.APPEAL_MAX_FILES,
         "max_file_size": settings.APPEAL_MAX_FILE_SIZE,
@@ -104,7 +101,7 @@ def _too_large(request):
     return render(request, "appeals/too_large.html", limits, status=413)
 
 
-def sent(request, token: str):
+def sent(request: HttpRequest, token: str) -> HttpResponse:
     """The confirmation, for the browser that sent the appeal only."""
     try:
         pk = signing.loads(token, salt=SENT_SALT, max_age=SENT_MAX_AGE)
@@ -116,24 +113,24 @@ def sent(request, token: str):
     return render(
         request,
         "appeals/sent.html",
-        {"appeal": appeal, "documents": appeal.documents.all(), "contract": _customer_contract(request)},
+        {"appeal": appeal, "documents": appeal.documents.all(), "contract": request_contract(request)},
     )
 
 
 @customer_required
-def appeal_list(request):
+def appeal_list(request: HttpRequest) -> HttpResponse:
     appeals = selectors.customer_appeals(contract=request.contract)
     return render(request, "appeals/list.html", {"appeals": appeals, "tab": "appeals"})
 
 
 @customer_required
-def appeal_detail(request, number: str):
+def appeal_detail(request: HttpRequest, number: str) -> HttpResponse:
     appeal = selectors.customer_appeal_get(contract=request.contract, number=number)
     return render(request, "appeals/detail.html", {"appeal": appeal, "tab": "appeals"})
 
 
 @never_cache
-def document_download(request, pk: int):
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     """For the customer who sent it and for staff (a link in the branch's
     letter), so not a customer_required view; it takes the same care."""
     if not request.user.is_authenticated:
@@ -147,9 +144,9 @@ def document_download(request, pk: int):
     response = FileResponse(
         handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-def edo(request):
-    return render(request, "appeals/edo.html", {"information": selectors.edo_information_get()})
+def edo(request: HttpRequest) -> HttpResponse:
+    context = {"information": selectors.edo_information_get(), "contract": request_contract(request)}
+    return render(request, "appeals/edo.html", context)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "settlements",
     "meters",
     "appeals",
+    "cabinet",
 ]
 
 MIDDLEWARE = [
@@ -150,7 +151,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "cabinet:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [

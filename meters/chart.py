@@ -4,6 +4,7 @@ No JavaScript: bars, a few grid lines with their values, a month under each
 bar, and the year under January and under the first bar.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -76,7 +77,7 @@ def nice_ceiling(value: Decimal) -> Decimal:
     return Decimal(10).scaleb(exponent)  # pragma: no cover
 
 
-def month_label(month) -> str:
+def month_label(month: dt.date) -> str:
     return f"{MONTH_NAMES[month.month - 1]} {month.year}"
 
 

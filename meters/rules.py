@@ -28,7 +28,7 @@ MIN_HISTORY_DAYS = 28
 
 
 class ReadingRefused(Exception):
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field

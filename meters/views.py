@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,7 @@ HISTORY_PAGE_SIZE = 24
 
 
 @customer_required
-def readings(request):
+def readings(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
@@ -32,7 +33,7 @@ def readings(request):
 
 @customer_required
 @ratelimit(key="user", rate=limit("readings_submit"), method="POST", block=True)
-def submit(request, meter_id: int):
+def submit(request: HttpRequest, meter_id: int) -> HttpResponse:
     meter = selectors.customer_meter(contract=request.contract, meter_id=meter_id)
     today = timezone.localdate()
     closed = ""
@@ -72,7 +73,7 @@ def submit(request, meter_id: int):
     )
 
 
-def _tell(request, submission: services.Submission) -> None:
+def _tell(request: HttpRequest, submission: services.Submission) -> None:
     reading = submission.reading
     meter = reading.meter
     shown = f"{meter.display(reading.value)} {meter.unit}"
@@ -88,7 +89,7 @@ def _tell(request, submission: services.Submission) -> None:
 
 
 @customer_required
-def history(request, meter_id: int):
+def history(request: HttpRequest, meter_id: int) -> HttpResponse:
     meter = selectors.customer_meter(contract=request.contract, meter_id=meter_id)
     today = timezone.localdate()
     months = selectors.meter_monthly_consumption(meter=meter, today=today)

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, Model, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import Contract
@@ -19,7 +19,7 @@ from settlements.models import Invoice, InvoiceLine, Payment
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
-def _sum_until(model, on: dt.date | None):
+def _sum_until(model: type[Model], on: dt.date | None) -> Coalesce:
     rows = model.objects.filter(contract=OuterRef("pk"))
     if on is not None:
         rows = rows.filter(date__lte=on)
@@ -49,7 +49,7 @@ class Balance:
         return -self.amount if self.amount < 0 else ZERO
 
 
-def balance_query(*, contract: Contract, on: dt.date | None):
+def balance_query(*, contract: Contract, on: dt.date | None) -> QuerySet[Contract, dict]:
     """One row: what was charged and paid up to the day `on`, each summed
     from the (contract, date) index of its table."""
     return (
@@ -73,7 +73,7 @@ class Period:
     start: dt.date
     end: dt.date
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError("the period ends before it starts")
 
@@ -161,12 +161,12 @@ class ChargesStatement:
         return sum((item.invoice.vat_amount for item in self.invoices), ZERO)
 
 
-def contract_invoices(*, contract: Contract):
+def contract_invoices(*, contract: Contract) -> QuerySet[Invoice]:
     """The contract's charges, newest last; the only way views reach an invoice."""
     return Invoice.objects.filter(contract=contract).order_by("date", "id")
 
 
-def _with_lines(invoices) -> list[ChargedInvoice]:
+def _with_lines(invoices: QuerySet[Invoice]) -> list[ChargedInvoice]:
     """Invoices with their lines: two queries for any number of invoices."""
     return [
         ChargedInvoice(invoice=invoice, lines=list(invoice.lines.all()))
@@ -199,3 +199,6 @@ class PaymentsStatement:
 def payments_statement(*, contract: Contract, period: Period) -> PaymentsStatement:
     payments = Payment.objects.filter(contract=contract, date__range=(period.start, period.end))
     return PaymentsStatement(contract=contract, period=period, payments=list(payments.order_by("date", "id")))
+
+
+Statement = SettlementsStatement | ChargesStatement | PaymentsStatement

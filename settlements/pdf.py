@@ -20,7 +20,7 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
-from settlements.ledger import ChargesStatement, SettlementsStatement
+from settlements.ledger import ChargesStatement, SettlementsStatement, Statement
 
 # Statements say when they were made in the company's own time.
 STATEMENT_TIME_ZONE = ZoneInfo("Asia/Yekaterinburg")
@@ -41,11 +41,11 @@ class StaticFilesFetcher(URLFetcher):
     """Serves `file:` URLs under the given roots and inline `data:` URLs;
     refuses every other address (http, https, ftp, any other file)."""
 
-    def __init__(self, roots: list[Path]):
+    def __init__(self, roots: list[Path]) -> None:
         super().__init__(allowed_protocols={"data"}, allow_redirects=False)
         self.roots = [root.resolve() for root in roots]
 
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         scheme = url.partition(":")[0].lower()
         if scheme == "data":
             return super().fetch(url, headers)
@@ -70,7 +70,7 @@ def render_pdf(template: str, context: dict) -> bytes:
     return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesFetcher(static_roots())).write_pdf()
 
 
-def _context(statement, made_at: dt.datetime | None) -> dict:
+def _context(statement: Statement, made_at: dt.datetime | None) -> dict:
     made_at = made_at or timezone.now()
     return {
         "statement": statement,

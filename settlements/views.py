@@ -7,8 +7,10 @@ an invoice is looked up among the contract's invoices only.
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -26,28 +28,40 @@ class Tab:
     template: str
     read: Callable  # the statement of a contract for a period
     kind: str  # in the names of the downloaded files
+    extra: Callable[[], dict[str, Any]] = dict  # more of the page's context, read per request
+
+
+def _bank_links() -> dict[str, Any]:
+    # The "Сбербанк Онлайн" button; read per request, so it follows the settings.
+    return {"sberbank_online_url": settings.SBERBANK_ONLINE_URL}
 
 
 SETTLEMENTS = Tab(
     "settlements", "settlements/settlements.html", ledger.settlements_statement, "vzaimoraschety"
 )
 CHARGES = Tab("charges", "settlements/charges.html", ledger.charges_statement, "nachisleniya")
-PAYMENTS = Tab("payments", "settlements/payments.html", ledger.payments_statement, "oplaty")
+PAYMENTS = Tab("payments", "settlements/payments.html", ledger.payments_statement, "oplaty", _bank_links)
+
+StatementView = Callable[[HttpRequest, PeriodForm, ledger.Statement], HttpResponse]
 
 
-def with_statement(tab: Tab) -> Callable:
+def render_tab(request: HttpRequest, tab: Tab, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    return render(request, tab.template, {"tab": tab.name, **tab.extra(), **context}, status=status)
+
+
+def with_statement(tab: Tab) -> Callable[[StatementView], Callable[[HttpRequest], HttpResponse]]:
     """Reads the period from the query string and the tab's statement for it.
     A bad period shows the tab's page with the message next to the field and
     status 400, for pages and downloads alike."""
 
-    def decorate(view):
+    def decorate(view: StatementView) -> Callable[[HttpRequest], HttpResponse]:
         @require_safe
         @customer_required
         @wraps(view)
-        def wrapper(request):
+        def wrapper(request: HttpRequest) -> HttpResponse:
             form = PeriodForm(request.GET, today=timezone.localdate())
             if not form.is_valid():
-                return render(request, tab.template, {"tab": tab.name, "form": form}, status=400)
+                return render_tab(request, tab, {"form": form}, status=400)
             statement = tab.read(contract=request.contract, period=form.period)
             return view(request, form, statement)
 
@@ -56,12 +70,14 @@ def with_statement(tab: Tab) -> Callable:
     return decorate
 
 
-def statement_download(tab: Tab, write: Callable[..., bytes], extension: str) -> Callable:
+def statement_download(
+    tab: Tab, write: Callable[..., bytes], extension: str
+) -> Callable[[HttpRequest], HttpResponse]:
     """The tab's statement for the period as a file, e.g.
     spravka-vzaimoraschety-12345-ES-2021-10-01-2021-12-31.pdf."""
 
     @with_statement(tab)
-    def download(request, form, statement):
+    def download(request: HttpRequest, form: PeriodForm, statement: ledger.Statement) -> HttpResponse:
         filename = statement_filename(
             kind=tab.kind,
             contract_number=statement.contract.number,
@@ -78,22 +94,23 @@ def statement_download(tab: Tab, write: Callable[..., bytes], extension: str) ->
 
 
 @with_statement(SETTLEMENTS)
-def settlements(request, form, statement):
-    return render(request, SETTLEMENTS.template, {"tab": "settlements", "form": form, "statement": statement})
+def settlements(
+    request: HttpRequest, form: PeriodForm, statement: ledger.SettlementsStatement
+) -> HttpResponse:
+    return render_tab(request, SETTLEMENTS, {"form": form, "statement": statement})
 
 
 @with_statement(CHARGES)
-def charges(request, form, statement):
+def charges(request: HttpRequest, form: PeriodForm, statement: ledger.ChargesStatement) -> HttpResponse:
     # "Детализировать все" without JavaScript: the page comes back with every
     # invoice open.
     show_all = request.GET.get("all") == "1"
-    context = {"tab": "charges", "form": form, "statement": statement, "show_all": show_all}
-    return render(request, CHARGES.template, context)
+    return render_tab(request, CHARGES, {"form": form, "statement": statement, "show_all": show_all})
 
 
 @with_statement(PAYMENTS)
-def payments(request, form, statement):
-    return render(request, PAYMENTS.template, {"tab": "payments", "form": form, "statement": statement})
+def payments(request: HttpRequest, form: PeriodForm, statement: ledger.PaymentsStatement) -> HttpResponse:
+    return render_tab(request, PAYMENTS, {"form": form, "statement": statement})
 
 
 settlements_pdf = statement_download(SETTLEMENTS, pdf.settlements_statement_pdf, "pdf")
@@ -105,7 +122,7 @@ payments_xlsx = statement_download(PAYMENTS, xlsx.payments_statement_xlsx, "xlsx
 
 @require_safe
 @customer_required
-def invoice(request, invoice_id: int):
+def invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
     item = ledger.charged_invoice(contract=request.contract, invoice_id=invoice_id)
     if item is None:
         raise Http404("Нет такого начисления")

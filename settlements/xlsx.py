@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from settlements.ledger import ChargesStatement, PaymentsStatement, SettlementsStatement
+from settlements.ledger import ChargesStatement, PaymentsStatement, SettlementsStatement, Statement
 
 MONEY_FORMAT = "#,##0.00"
 QUANTITY_FORMAT = "#,##0.00##"
@@ -37,7 +37,7 @@ LINE_HEADERS = [
 class Sheet:
     """A title with the customer's requisites, then one table."""
 
-    def __init__(self, sheet: Worksheet, *, title: str, statement, widths: Sequence[int]):
+    def __init__(self, sheet: Worksheet, *, title: str, statement: Statement, widths: Sequence[int]) -> None:
         self.sheet = sheet
         organization = statement.contract.organization
         period = statement.period

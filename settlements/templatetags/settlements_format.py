@@ -4,7 +4,6 @@ thousands (`1353,53`), as in the manual's statement of charges."""
 from decimal import Decimal
 
 from django import template
-from django.conf import settings
 
 from enser_cabinet.formatting import format_number
 
@@ -37,8 +36,3 @@ def quantity(value):
     if value is None or value == "":
         return ""
     return format_quantity(value)
-
-
-@register.simple_tag
-def sberbank_online_url() -> str:
-    return settings.SBERBANK_ONLINE_URL

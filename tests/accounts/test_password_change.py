@@ -42,8 +42,8 @@ def test_password_changes_and_other_sessions_end(contract):
     page = here.get(response["Location"]).content.decode()
     assert "Пароль изменен. На других устройствах нужно войти заново." in page
     # This browser stays signed in; the other one is out, its session gone.
-    assert here.get(reverse("accounts:home")).status_code == 200
-    assert elsewhere.get(reverse("accounts:home")).status_code == 302
+    assert here.get(reverse("cabinet:home")).status_code == 200
+    assert elsewhere.get(reverse("cabinet:home")).status_code == 302
     assert Session.objects.count() == 1
 
 

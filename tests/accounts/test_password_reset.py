@@ -165,12 +165,12 @@ def test_a_forged_or_expired_recovery_link_is_refused(client, registered, monkey
 
 def test_setting_a_new_password_ends_every_session(client, registered, sms_outbox):
     signed_in = client_for(registered)
-    assert signed_in.get(reverse("accounts:home")).status_code == 200
+    assert signed_in.get(reverse("cabinet:home")).status_code == 200
     _start(client)
     client.post(SEND, {"method": "sms"})
     client.post(CODE, {"action": "confirm", "code": last_code(sms_outbox)})
     client.post(NEW, {"new_password1": FRESH, "new_password2": FRESH})
-    assert signed_in.get(reverse("accounts:home")).status_code == 302
+    assert signed_in.get(reverse("cabinet:home")).status_code == 302
     assert SESSION_KEY not in client.session
 
 

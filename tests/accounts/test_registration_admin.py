@@ -25,7 +25,7 @@ def test_contract_list_shows_when_and_how_each_registered(admin_client, contract
 def test_staff_reset_a_registration(admin_client, contract):
     customer = client_for(contract)
     other_browser = client_for(contract)
-    assert customer.get(reverse("accounts:home")).status_code == 200
+    assert customer.get(reverse("cabinet:home")).status_code == 200
     response = admin_client.post(
         CHANGELIST,
         {"action": "registration_reset", "_selected_action": [contract.pk]},
@@ -38,8 +38,8 @@ def test_staff_reset_a_registration(admin_client, contract):
     assert not any(
         s.get_decoded().get("_auth_user_id") == str(contract.user.pk) for s in Session.objects.all()
     )
-    assert customer.get(reverse("accounts:home")).status_code == 302
-    assert other_browser.get(reverse("accounts:home")).status_code == 302
+    assert customer.get(reverse("cabinet:home")).status_code == 302
+    assert other_browser.get(reverse("cabinet:home")).status_code == 302
     assert Client().post(LOGIN, {"contract_number": "12345-ЭС", "secret": PASSWORD}).status_code == 400
     # The INN opens registration again, which then works.
     client = Client()

@@ -54,14 +54,14 @@ def test_opening_the_link_registers_and_signs_in(registering_client, first_contr
     browser = Client()  # the letter may be opened anywhere
     response = browser.get(link)
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:home")
+    assert response["Location"] == reverse("cabinet:home")
     first_contract.refresh_from_db()
     assert first_contract.is_registered
     assert first_contract.registration_method == "email"
     user = first_contract.user
     assert int(browser.session[SESSION_KEY]) == user.pk
     assert user.email == "ivanov@mail.ru" and user.phone.as_e164 == "+79025550112"
-    home = browser.get(reverse("accounts:home"))
+    home = browser.get(reverse("cabinet:home"))
     assert "Регистрация завершена" in home.content.decode()
     # From now on the password signs in and the INN does not.
     assert Client().post(LOGIN, {"contract_number": FIRST_NUMBER, "secret": NEW_PASSWORD}).status_code == 302

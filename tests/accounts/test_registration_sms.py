@@ -70,7 +70,7 @@ def test_registration_by_sms_step_by_step(registering_client, first_contract, sm
 
     response = registering_client.post(REGISTER, {"action": "save"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:home")
+    assert response["Location"] == reverse("cabinet:home")
     first_contract.refresh_from_db()
     assert first_contract.is_registered
     assert first_contract.registration_method == "sms"
@@ -78,7 +78,7 @@ def test_registration_by_sms_step_by_step(registering_client, first_contract, sm
     assert int(registering_client.session[SESSION_KEY]) == user.pk
     assert user.check_password(NEW_PASSWORD)
     assert user.email == "ivanov@mail.ru" and user.phone.as_e164 == "+79025550112"
-    assert registering_client.get(reverse("accounts:home")).status_code == 200
+    assert registering_client.get(reverse("cabinet:home")).status_code == 200
     assert mail.outbox == []
     # The password signs in now, the INN does not.
     assert Client().post(LOGIN, {"contract_number": FIRST_NUMBER, "secret": NEW_PASSWORD}).status_code == 302

@@ -45,7 +45,7 @@ def test_sign_in_page_has_the_manuals_labels(client):
 def test_registered_contract_signs_in_with_its_password(client, contract, typed):
     response = sign_in(client, typed, PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:home")
+    assert response["Location"] == reverse("cabinet:home")
     assert int(client.session[SESSION_KEY]) == contract.user.pk
 
 
@@ -83,7 +83,7 @@ def test_unregistered_contract_with_its_inn_goes_to_registration(client):
     page = client.get(reverse("accounts:register"))
     assert "Окно регистрации для юридических лиц" in page.content.decode()
     assert "54321-ЭС" in page.content.decode()
-    assert client.get(reverse("accounts:home")).status_code == 302
+    assert client.get(reverse("cabinet:home")).status_code == 302
 
 
 def test_unregistered_contract_with_a_wrong_inn_is_refused(client):
@@ -112,7 +112,7 @@ def test_next_is_followed_only_within_the_site(client, contract):
     response = client.post(
         LOGIN + "?next=https://evil.example/", {"contract_number": "12345-ЭС", "secret": PASSWORD}
     )
-    assert response["Location"] == reverse("accounts:home")
+    assert response["Location"] == reverse("cabinet:home")
 
 
 @pytest.mark.parametrize("target", ["home", "a\x00b", "accounts:requisites", "charges/", "/\\evil.example"])
@@ -122,7 +122,7 @@ def test_next_that_is_no_path_of_the_site_leads_home(client, contract, target):
         LOGIN + "?" + urlencode({"next": target}), {"contract_number": "12345-ЭС", "secret": PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:home")
+    assert response["Location"] == reverse("cabinet:home")
 
 
 def test_sign_out_is_a_post(customer_client):
@@ -130,7 +130,7 @@ def test_sign_out_is_a_post(customer_client):
     response = customer_client.post(reverse("accounts:logout"))
     assert response.status_code == 302
     assert SESSION_KEY not in customer_client.session
-    assert customer_client.get(reverse("accounts:home")).status_code == 302
+    assert customer_client.get(reverse("cabinet:home")).status_code == 302
 
 
 def test_inactive_user_cannot_sign_in(client, contract):

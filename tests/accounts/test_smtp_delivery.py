@@ -65,7 +65,7 @@ def test_registration_letter_arrives_over_smtp_and_its_link_works(smtp_server, r
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "договор 54321-ЭС" in text and "Завершить регистрацию" in html
     link = re.search(r"http://testserver(/register/confirm/\S+/)", text).group(1)
-    assert Client().get(link)["Location"] == reverse("accounts:home")
+    assert Client().get(link)["Location"] == reverse("cabinet:home")
     assert User.objects.get(username="54321-ЭС").contract.is_registered
 
 

@@ -32,7 +32,7 @@ def test_cabinet_form_is_filled_in_from_the_contract(customer_client, contract, 
 
 
 def test_home_page_offers_the_appeal_and_my_appeals(customer_client, contract):
-    page = customer_client.get(reverse("accounts:home")).content.decode()
+    page = customer_client.get(reverse("cabinet:home")).content.decode()
     assert "Оформить обращение" in page and NEW in page
     assert "Мои обращения" in page and LIST in page
 
@@ -95,6 +95,18 @@ def test_documents_go_only_to_their_sender_and_staff(
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
     assert customer_client.get(reverse("appeals:document", args=[999999])).status_code == 404
+
+
+def test_a_document_is_never_sniffed_and_the_setting_alone_says_so(
+    customer_client, contract, choices, settings
+):
+    # A scan uploaded as PDF must not be run as HTML; SecurityMiddleware sends
+    # nosniff on every answer, and the download has no second rule of its own.
+    appeal = make_appeal(choices, contract=contract, files=["scan.pdf"])
+    url = reverse("appeals:document", args=[appeal.documents.get().pk])
+    assert customer_client.get(url)["X-Content-Type-Options"] == "nosniff"
+    settings.SECURE_CONTENT_TYPE_NOSNIFF = False  # read when a client's middleware loads
+    assert "X-Content-Type-Options" not in client_for(contract).get(url)
 
 
 def test_a_public_appeals_documents_are_for_staff_only(customer_client, staff_client, choices):

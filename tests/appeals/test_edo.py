@@ -33,7 +33,7 @@ def test_initial_lists_are_the_sensible_set(db):
 
 
 def test_the_cabinet_links_the_page(customer_client):
-    page = customer_client.get(reverse("accounts:home")).content.decode()
+    page = customer_client.get(reverse("cabinet:home")).content.decode()
     assert "Подключайте электронный документооборот" in page and EDO in page
 
 

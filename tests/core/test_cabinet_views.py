@@ -15,7 +15,7 @@ CABINET = [route for route in ROUTES if not route.public]
 
 def test_the_walk_finds_the_pages_the_issue_named():
     names = {route.name for route in CABINET}
-    assert {"accounts:home", "accounts:requisites", "meters:readings", "appeals:list"} <= names
+    assert {"cabinet:home", "accounts:requisites", "meters:readings", "appeals:list"} <= names
 
 
 @pytest.mark.parametrize("route", CABINET, ids=str)

@@ -43,12 +43,12 @@ def test_the_demo_customer_signs_in_and_sees_the_balance_of_that_day(today):
     response = client.post(
         reverse("accounts:login"), {"contract_number": "12345-ЭС", "secret": DEMO_PASSWORD}
     )
-    assert response["Location"] == reverse("accounts:home")
+    assert response["Location"] == reverse("cabinet:home")
     contract = Contract.objects.get(number="12345-ЭС")
     charged = contract.invoices.aggregate(total=Sum("amount"))["total"]
     paid = contract.payments.aggregate(total=Sum("amount"))["total"]
     assert charged > paid
-    home = client.get(reverse("accounts:home"))
+    home = client.get(reverse("cabinet:home"))
     assertContains(home, f'Задолженность <span class="amount">{format_money(charged - paid)}&nbsp;₽</span>')
     readings = client.get(reverse("meters:readings"))
     assertContains(readings, "041583")

@@ -97,8 +97,8 @@ def test_every_invoice_adds_up_to_its_lines(seeded):
 def test_demo_sign_ins_work(seeded):
     client = Client()
     response = client.post(reverse("accounts:login"), {"contract_number": "12345-ЭС", "secret": "Enser-2021"})
-    assert response["Location"] == reverse("accounts:home")
-    assert "Задолженность" in client.get(reverse("accounts:home")).content.decode()
+    assert response["Location"] == reverse("cabinet:home")
+    assert "Задолженность" in client.get(reverse("cabinet:home")).content.decode()
     first = Client().post(reverse("accounts:login"), {"contract_number": "54321-ЭС", "secret": "7456009877"})
     assert first["Location"] == reverse("accounts:register")
     assert not Contract.objects.get(number="54321-ЭС").is_registered

@@ -97,7 +97,7 @@ def test_markers_are_on_as_own_pages(world):
     """The control for the leak check: A's own pages do show the strings searched for."""
     client = client_for(world.a)
     seen = set()
-    for name in ("accounts:home", "accounts:requisites", "appeals:list"):
+    for name in ("cabinet:home", "accounts:requisites", "appeals:list"):
         seen.update(_leaks(world, client.get(reverse(name))))
     seen.update(_leaks(world, client.get(reverse("appeals:detail", args=[world.appeal.number]))))
     seen.update(_leaks(world, client.get(reverse("settlements:charges"), HISTORY_QUERY)))

@@ -137,7 +137,12 @@ def test_the_command_writes_utf8_csv_to_standard_output(october):
     "args, message",
     [
         (["--period", "2026-13"], "нужен месяц в виде ГГГГ-ММ"),
-        (["--period", "2026-10", "--encoding", "koi8-r"], "invalid choice"),
+        (
+            ["--period", "2026-10", "--encoding", "koi8-r"],
+            "Кодировка «koi8-r» не поддерживается: utf-8, cp1251",
+        ),
+        ([], "Укажите месяц выгрузки: --period ГГГГ-ММ"),
+        (["--output", "x.csv"], "Укажите месяц выгрузки"),
         (["--period", "2026-10", "--delimiter", ";;"], "Разделитель «;;» не годится"),
         (["--period", "2026-10", "--output", "/nonexistent/dir/x.csv"], "Папки /nonexistent/dir нет"),
     ],

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from tests.conftest import client_for, make_payment
 from tests.settlements.conftest import MANUAL_PERIOD, html
@@ -119,6 +120,12 @@ def test_payments_show_the_manuals_example_and_the_bank_button(demo_client, sett
 
 def test_the_bank_button_leads_to_sberbank_by_default(demo_client):
     assert 'href="https://online.sberbank.ru/"' in html(demo_client.get(PAYMENTS))
+
+
+def test_the_bank_button_stays_when_the_period_is_refused(demo_client, settings):
+    settings.SBERBANK_ONLINE_URL = "https://online.sberbank.example/pay"
+    response = demo_client.get(PAYMENTS, {"start": "31.02.2022", "end": "25.02.2022"})
+    assertContains(response, 'href="https://online.sberbank.example/pay"', status_code=400)
 
 
 def test_empty_periods_say_so(demo_client):

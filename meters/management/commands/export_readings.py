@@ -1,7 +1,7 @@
 import io
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from meters.export import ENCODINGS, ExportError, parse_period, readings_export
 
@@ -14,15 +14,24 @@ class Command(BaseCommand):
         "(при разделителе, отличном от «,», числа пишутся с десятичной запятой)."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--period", required=True, help="месяц в виде ГГГГ-ММ, например 2026-10")
+    def add_arguments(self, parser: CommandParser) -> None:
+        # Checked in handle(), not by argparse, whose own errors are English.
+        parser.add_argument("--period", help="месяц в виде ГГГГ-ММ, например 2026-10 (обязательно)")
         parser.add_argument("--output", help="файл CSV; без него — в стандартный вывод")
-        parser.add_argument("--encoding", default="utf-8", choices=ENCODINGS)
+        parser.add_argument(
+            "--encoding",
+            default="utf-8",
+            help=f"кодировка файла: {' или '.join(ENCODINGS)} (по умолчанию utf-8)",
+        )
         parser.add_argument("--delimiter", default=",", help="разделитель полей, один знак (по умолчанию ,)")
 
-    def handle(self, *args, period, output, encoding, delimiter, **options):
+    def handle(
+        self, *args, period: str | None, output: str | None, encoding: str, delimiter: str, **options
+    ) -> None:
         buffer = io.BytesIO()
         try:
+            if not period:
+                raise ExportError("Укажите месяц выгрузки: --period ГГГГ-ММ, например 2026-10.")
             month = parse_period(period)
             if output and not Path(output).parent.is_dir():
                 raise ExportError(f"Папки {Path(output).parent} нет: файл выгрузки негде создать.")

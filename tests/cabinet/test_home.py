@@ -3,12 +3,18 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertTemplateUsed
 
 from accounts.models import User
 from tests.conftest import client_for, make_contract, make_invoice, make_payment
 
 pytestmark = pytest.mark.django_db
-HOME = reverse("accounts:home")
+HOME = reverse("cabinet:home")
+
+
+def test_the_main_page_is_the_cabinets_own_at_the_root(customer_client):
+    assert HOME == "/"
+    assertTemplateUsed(customer_client.get(HOME), "cabinet/home.html")
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client):
