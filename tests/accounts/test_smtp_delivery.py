@@ -1,55 +1,14 @@
 """Registration and recovery letters through Django's SMTP backend to a real
-SMTP server (aiosmtpd) started by the test."""
+SMTP server (aiosmtpd, the shared `smtp_server` fixture)."""
 
-import email
-import email.policy
 import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from tests.accounts.conftest import registration_data
-
-
-class Collector:
-    def __init__(self):
-        self.messages = []
-        self.refuse = False
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse:
-            return "550 5.1.1 No such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=email.policy.default))
-        )
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def smtp_server(settings):
-    collector = Collector()
-    with socket.socket() as probe:  # a free port; the Controller needs one up front
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    yield collector
-    controller.stop()
 
 
 @pytest.mark.django_db
