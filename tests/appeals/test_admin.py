@@ -20,12 +20,12 @@ def change_url(appeal):
     return reverse("admin:appeals_appeal_change", args=[appeal.pk])
 
 
-def test_staff_filter_appeals_by_status_type_branch_and_date(staff_client, choices, monkeypatch):
+def test_staff_filter_appeals_by_status_type_branch_and_date(staff_client, choices, clock):
     other_type, _ = AppealType.objects.get_or_create(name="Заключение договора")
     other_branch = Branch.objects.create(name="Миасский участок", email="miass@rm-enser.ru")
-    monkeypatch.setattr("django.utils.timezone.now", lambda: dt.datetime(2026, 2, 1, 6, tzinfo=dt.UTC))
+    clock.set(dt.datetime(2026, 2, 1, 6, tzinfo=dt.UTC))
     february = make_appeal(choices, organization_name="ООО «Февраль»")
-    monkeypatch.setattr("django.utils.timezone.now", lambda: dt.datetime(2026, 3, 5, 6, tzinfo=dt.UTC))
+    clock.set(dt.datetime(2026, 3, 5, 6, tzinfo=dt.UTC))
     march = make_appeal(
         {**choices, "appeal_type": other_type, "branch": other_branch}, organization_name="ООО «Март»"
     )
@@ -151,9 +151,9 @@ def inline_data() -> dict:
     return data
 
 
-def test_status_history_is_shown_in_local_time(staff_client, choices, monkeypatch):
+def test_status_history_is_shown_in_local_time(staff_client, choices, clock):
     # 09:11 UTC is 14:11 in Yekaterinburg (Asia/Yekaterinburg, UTC+5).
-    monkeypatch.setattr("django.utils.timezone.now", lambda: dt.datetime(2026, 11, 27, 9, 11, tzinfo=dt.UTC))
+    clock.set(dt.datetime(2026, 11, 27, 9, 11, tzinfo=dt.UTC))
     appeal = make_appeal(choices)
     assert str(appeal.status_changes.get()) == "Новое (27.11.2026 14:11)"
     page = staff_client.get(change_url(appeal)).content.decode()

@@ -171,7 +171,7 @@ def test_pages_run_the_same_queries_whatever_the_history(
     assert len(few) <= 6
 
 
-def test_numbers_follow_each_other_and_start_again_each_year(choices, monkeypatch):
+def test_numbers_follow_each_other_and_start_again_each_year(choices, clock):
     import datetime as dt
 
     moments = iter(
@@ -183,7 +183,7 @@ def test_numbers_follow_each_other_and_start_again_each_year(choices, monkeypatc
     )
     numbers = []
     for moment in moments:
-        monkeypatch.setattr("django.utils.timezone.now", lambda moment=moment: moment)
+        clock.set(moment)
         numbers.append(make_appeal(choices).number)
     assert numbers == ["2026-000001", "2026-000002", "2027-000001"]
 

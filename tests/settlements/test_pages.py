@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.conftest import client_for, make_payment
 from tests.settlements.conftest import MANUAL_PERIOD, html
@@ -12,11 +11,6 @@ pytestmark = pytest.mark.django_db
 SETTLEMENTS = reverse("settlements:settlements")
 CHARGES = reverse("settlements:charges")
 PAYMENTS = reverse("settlements:payments")
-
-
-def fix_today(monkeypatch, day: dt.date) -> None:
-    noon = dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
-    monkeypatch.setattr(timezone, "now", lambda: noon)
 
 
 def test_settlements_show_the_manuals_example(demo_client):
@@ -49,8 +43,8 @@ def test_payments_and_the_balance_after_them(demo_client):
     assert "(задолженность)" in closing
 
 
-def test_the_default_period_is_the_current_year(demo_client, monkeypatch):
-    fix_today(monkeypatch, dt.date(2022, 3, 15))
+def test_the_default_period_is_the_current_year(demo_client, clock):
+    clock.set(dt.datetime(2022, 3, 15, 12, tzinfo=dt.UTC))
     page = html(demo_client.get(SETTLEMENTS))
     assert 'name="start" value="2022-01-01"' in page
     assert 'name="end" value="2022-12-31"' in page
