@@ -8,7 +8,6 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from accounts.models import Contract, User
@@ -187,36 +186,30 @@ def test_malformed_contract_number_is_explained(client):
     assert "в формате 00000-ЭС" in response.content.decode()
 
 
-def test_a_recovery_code_lives_five_minutes(client, registered, sms_outbox, monkeypatch):
+def test_a_recovery_code_lives_five_minutes(client, registered, sms_outbox, clock):
     _start(client)
     client.post(SEND, {"method": "sms"})
-    later = timezone.now() + dt.timedelta(minutes=5, seconds=1)
-    monkeypatch.setattr(timezone, "now", lambda: later)
+    clock.advance(minutes=5, seconds=1)
     response = client.post(CODE, {"action": "confirm", "code": last_code(sms_outbox)})
     assert response.status_code == 400
     assert "Срок действия кода истек" in response.content.decode()
 
 
-class _Clock:
-    """Both clocks the recovery reads (timezone.now for codes, time.time for
-    the session's wait), moved by hand."""
+@pytest.fixture
+def both_clocks(clock, monkeypatch):
+    """The shared clock, read by the recovery both as timezone.now (codes) and
+    as time.time (the session's wait)."""
+    import accounts.auth_views
 
-    def __init__(self, monkeypatch):
-        import accounts.auth_views
-
-        self.now = timezone.now()
-        monkeypatch.setattr(timezone, "now", lambda: self.now)
-        monkeypatch.setattr(accounts.auth_views, "time", SimpleNamespace(time=lambda: self.now.timestamp()))
-
-    def advance(self, **delta):
-        self.now += dt.timedelta(**delta)
+    monkeypatch.setattr(accounts.auth_views, "time", SimpleNamespace(time=lambda: clock.now.timestamp()))
+    return clock
 
 
 @pytest.mark.parametrize("number", ["12345-ЭС", "77777-ЭС"])
 def test_a_resend_too_soon_on_the_code_page_says_how_long_to_wait(
-    client, registered, sms_outbox, monkeypatch, number
+    client, registered, sms_outbox, both_clocks, number
 ):
-    clock = _Clock(monkeypatch)
+    clock = both_clocks
     _start(client, number)
     assert client.post(SEND, {"method": "sms"})["Location"] == CODE
     sent = len(sms_outbox)

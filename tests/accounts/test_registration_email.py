@@ -1,4 +1,3 @@
-import datetime as dt
 import re
 import smtplib
 
@@ -79,12 +78,11 @@ def test_a_used_link_says_to_register_again(registering_client, first_contract):
 
 
 def test_an_expired_link_says_to_register_again_and_the_inn_still_works(
-    registering_client, first_contract, settings, monkeypatch
+    registering_client, first_contract, settings, clock
 ):
     settings.CONFIRMATION_LINK_HOURS = 24
     link = _register_by_email(registering_client)
-    later = timezone.now() + dt.timedelta(hours=24, seconds=1)
-    monkeypatch.setattr(timezone, "now", lambda: later)
+    clock.advance(hours=24, seconds=1)
     response = Client().get(link)
     assert response.status_code == 400
     assert "Срок действия ссылки истек" in response.content.decode()
@@ -93,10 +91,9 @@ def test_an_expired_link_says_to_register_again_and_the_inn_still_works(
     inn_client()
 
 
-def test_a_link_just_within_its_life_works(registering_client, first_contract, monkeypatch):
+def test_a_link_just_within_its_life_works(registering_client, first_contract, clock):
     link = _register_by_email(registering_client)
-    later = timezone.now() + dt.timedelta(hours=23, minutes=59)
-    monkeypatch.setattr(timezone, "now", lambda: later)
+    clock.advance(hours=23, minutes=59)
     assert Client().get(link).status_code == 302
 
 

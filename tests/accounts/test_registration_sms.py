@@ -6,7 +6,6 @@ from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts import sms
 from accounts.models import ConfirmationCode, RegistrationRequest, User
@@ -22,22 +21,6 @@ from tests.conftest import make_contract
 pytestmark = pytest.mark.django_db
 REGISTER = reverse("accounts:register")
 LOGIN = reverse("accounts:login")
-
-
-class Clock:
-    """timezone.now, moved by hand."""
-
-    def __init__(self, monkeypatch):
-        self.now = timezone.now()
-        monkeypatch.setattr(timezone, "now", lambda: self.now)
-
-    def advance(self, **delta):
-        self.now += dt.timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
 
 
 def _send(client, **overrides):
