@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from accounts.models import ConfirmationCode, RegistrationRequest
 from accounts.views import REGISTRATION_SESSION_KEY
@@ -22,8 +23,7 @@ def rates(settings):
 
 
 def _is_429(response):
-    assert response.status_code == 429
-    assert "Слишком много попыток" in response.content.decode()
+    assertContains(response, "Слишком много попыток", status_code=429)
 
 
 def test_inn_guesses_are_capped_per_contract(client, first_contract, rates):
