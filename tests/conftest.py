@@ -6,6 +6,7 @@ import email
 import email.policy
 import itertools
 import os
+import re
 import socket
 import time
 from decimal import Decimal
@@ -199,6 +200,13 @@ def make_invoice(
 
 def make_payment(contract: Contract, date: dt.date, amount: str) -> Payment:
     return Payment.objects.create(contract=contract, date=date, amount=Decimal(amount))
+
+
+def errors_on(response) -> list[str]:
+    """The error messages a refused form shows: a short failure message where
+    printing the whole page would bury it."""
+    page = response.content.decode()
+    return re.findall(r'class="[^"]*(?:error|errorlist)[^"]*"[^>]*>\s*(?:<li>)?([^<]+)', page)
 
 
 def client_for(contract: Contract) -> Client:

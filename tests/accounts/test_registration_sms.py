@@ -17,7 +17,7 @@ from tests.accounts.conftest import (
     last_code,
     registration_data,
 )
-from tests.conftest import make_contract
+from tests.conftest import errors_on, make_contract
 
 pytestmark = pytest.mark.django_db
 REGISTER = reverse("accounts:register")
@@ -26,7 +26,7 @@ LOGIN = reverse("accounts:login")
 
 def _send(client, **overrides):
     response = client.post(REGISTER, registration_data(method="sms", action="send-sms", **overrides))
-    assert response.status_code == 302, response.content.decode()
+    assert response.status_code == 302, errors_on(response)
     return client.get(REGISTER)
 
 

@@ -11,6 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from appeals.models import Appeal, AppealType, Branch
 from appeals.services import appeal_reply_set, appeal_status_set
 from tests.appeals.conftest import make_appeal
+from tests.conftest import errors_on
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ def test_staff_filter_appeals_by_status_type_branch_and_date(staff_client, choic
 def test_status_change_in_admin_is_recorded_with_who_and_when(staff_client, staff_user, choices):
     appeal = make_appeal(choices)
     response = staff_client.post(change_url(appeal), {"status": "in_progress", "reply": "", **inline_data()})
-    assert response.status_code == 302, response.content.decode()
+    assert response.status_code == 302, errors_on(response)
     appeal.refresh_from_db()
     assert appeal.status == "in_progress"
     change = appeal.status_changes.last()

@@ -10,6 +10,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from appeals.models import Appeal, AppealDocument, AppealType
 from tests.appeals.conftest import BRANCH_EMAIL, FAKES, SAMPLES, form_data, upload
+from tests.conftest import errors_on
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,7 @@ def test_confirmation_is_shown_only_to_the_browser_that_sent(client, choices):
 @pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_every_allowed_kind_is_accepted_by_its_content(client, choices, name):
     response = client.post(NEW, {**form_data(choices), "documents": [upload(name)]})
-    assert response.status_code == 302, response.content.decode()
+    assert response.status_code == 302, errors_on(response)
     document = AppealDocument.objects.get()
     assert document.original_name == name
 
