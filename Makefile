@@ -7,6 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/enser
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
+# Two workers (pytest-xdist), each with its own database and Redis database.
+# PYTEST_ARGS replaces them: `make test PYTEST_ARGS=tests/meters` runs one
+# folder serially, `make test PYTEST_ARGS="-n 2 tests/meters"` in parallel.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint format bench lock webfonts clean
 

@@ -2,8 +2,12 @@
 clients, a clean cache (rate-limit counters) for each test."""
 
 import datetime as dt
+import email
+import email.policy
 import itertools
 import os
+import re
+import socket
 import time
 from decimal import Decimal
 from types import SimpleNamespace
@@ -81,6 +85,46 @@ def clock(monkeypatch) -> Clock:
     return fake
 
 
+class SMTPCollector:
+    """What a local SMTP server received: (recipients, message) pairs; with
+    `refuse` set it turns every recipient away."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse = False
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp_server(settings) -> SMTPCollector:
+    """A real SMTP server (aiosmtpd) on a free local port, with Django's SMTP
+    backend pointed at it."""
+    from aiosmtpd.controller import Controller
+
+    collector = SMTPCollector()
+    with socket.socket() as probe:  # a free port; the Controller needs one up front
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield collector
+    controller.stop()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is the production hasher; tests need not pay for it each time.
@@ -156,6 +200,13 @@ def make_invoice(
 
 def make_payment(contract: Contract, date: dt.date, amount: str) -> Payment:
     return Payment.objects.create(contract=contract, date=date, amount=Decimal(amount))
+
+
+def errors_on(response) -> list[str]:
+    """The error messages a refused form shows: a short failure message where
+    printing the whole page would bury it."""
+    page = response.content.decode()
+    return re.findall(r'class="[^"]*(?:error|errorlist)[^"]*"[^>]*>\s*(?:<li>)?([^<]+)', page)
 
 
 def client_for(contract: Contract) -> Client:

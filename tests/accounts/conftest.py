@@ -6,9 +6,10 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertRedirects
 
 from accounts import sms
-from tests.conftest import make_contract
+from tests.conftest import errors_on, make_contract
 
 NEW_PASSWORD = "Teplo-Set-2024"
 FIRST_NUMBER = "54321-ЭС"
@@ -38,8 +39,8 @@ def first_contract(db):
 def inn_client(number: str = FIRST_NUMBER, inn: str = FIRST_INN) -> Client:
     client = Client()
     response = client.post(reverse("accounts:login"), {"contract_number": number, "secret": inn})
-    assert response.status_code == 302, response.content.decode()
-    assert response["Location"] == reverse("accounts:register")
+    assert response.status_code == 302, errors_on(response)
+    assertRedirects(response, reverse("accounts:register"), fetch_redirect_response=False)
     return client
 
 

@@ -40,9 +40,8 @@ def test_completed_requests_stay_and_forget_the_password(pending, registering_cl
     assert RegistrationRequest.objects.exists()
 
 
-def test_command_dry_run_counts_and_keeps(pending, monkeypatch, capsys):
-    later = timezone.now() + dt.timedelta(days=31)
-    monkeypatch.setattr(timezone, "now", lambda: later)
+def test_command_dry_run_counts_and_keeps(pending, clock, capsys):
+    clock.advance(days=31)
     call_command("prune_confirmations", "--dry-run")
     assert "Будет удалено: заявок на регистрацию — 1, кодов подтверждения — 1." in capsys.readouterr().out
     assert RegistrationRequest.objects.exists() and ConfirmationCode.objects.exists()

@@ -3,6 +3,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from accounts.models import Contract, RegistrationRequest, User
 from tests.accounts.conftest import FIRST_INN, FIRST_NUMBER, inn_client, registration_data
@@ -14,8 +15,6 @@ REGISTER = reverse("accounts:register")
 
 def test_registration_page_has_the_manuals_labels(registering_client):
     response = registering_client.get(REGISTER)
-    page = response.content.decode()
-    assert response.status_code == 200
     for text in [
         "Окно регистрации для юридических лиц",
         "Уважаемые клиенты!",
@@ -31,34 +30,32 @@ def test_registration_page_has_the_manuals_labels(registering_client):
         "Сохранить",
         "** Длина пароля должна быть не менее 8 и не более 20 символов",
     ]:
-        assert text in page, text
+        assertContains(response, text)
     # The contract number is shown filled in and cannot be edited.
-    assert 'value="54321-ЭС"' in page
-    assert "readonly" in page and "disabled" in page
+    assertContains(response, 'value="54321-ЭС"')
+    assertContains(response, "readonly")
+    assertContains(response, "disabled")
     # Over-long passwords must reach the validator, not be cut by the browser.
-    assert 'maxlength="20"' not in page
+    assertNotContains(response, 'maxlength="20"')
 
 
 def test_length_note_follows_the_settings(registering_client, settings):
     settings.PASSWORD_MIN_LENGTH = 10
     settings.PASSWORD_MAX_LENGTH = 30
-    page = registering_client.get(REGISTER).content.decode()
-    assert "Длина пароля должна быть не менее 10 и не более 30 символов" in page
+    page = registering_client.get(REGISTER)
+    assertContains(page, "Длина пароля должна быть не менее 10 и не более 30 символов")
 
 
 def test_without_the_inn_sign_in_registration_sends_to_sign_in(client, first_contract):
     response = client.get(REGISTER)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:login")
+    assertRedirects(response, reverse("accounts:login"), fetch_redirect_response=False)
 
 
 def _refused(client, field, message, **overrides):
     response = client.post(REGISTER, registration_data(**overrides))
-    page = response.content.decode()
-    assert response.status_code == 400
-    assert f'id="id_{field}_error"' in page, page
-    assert message in page
-    return page
+    assertContains(response, f'id="id_{field}_error"', status_code=400)
+    assertContains(response, message, status_code=400)
+    return response
 
 
 def _nothing_changed(contract):
@@ -111,8 +108,7 @@ def test_common_numeric_and_similar_passwords_are_refused(registering_client, pa
     response = registering_client.post(
         REGISTER, registration_data(new_password1=password, new_password2=password)
     )
-    assert response.status_code == 400
-    assert 'id="id_new_password1_error"' in response.content.decode()
+    assertContains(response, 'id="id_new_password1_error"', status_code=400)
 
 
 @pytest.mark.parametrize("phone", ["12345", "+7 3513 29-15-35", "+1 202 555 0143", "девять"])
@@ -133,11 +129,11 @@ def test_without_consent_there_is_no_registration(registering_client, first_cont
 
 
 def test_typed_values_come_back_after_an_error(registering_client):
-    page = _refused(registering_client, "consent", "Без согласия", consent=None)
-    assert 'value="ivanov@mail.ru"' in page
-    assert 'value="+7 902 555-01-12"' in page
+    response = _refused(registering_client, "consent", "Без согласия", consent=None)
+    assertContains(response, 'value="ivanov@mail.ru"', status_code=400)
+    assertContains(response, 'value="+7 902 555-01-12"', status_code=400)
     # A validation error does not echo passwords back.
-    assert "Teplo-Set-2024" not in page
+    assertNotContains(response, "Teplo-Set-2024", status_code=400)
 
 
 def test_a_registered_contract_cannot_be_registered_again(first_contract):
@@ -148,8 +144,7 @@ def test_a_registered_contract_cannot_be_registered_again(first_contract):
     user.set_password(PASSWORD)
     user.save()
     response = client.post(REGISTER, registration_data(email="intruder@mail.ru"))
-    assert response.status_code == 409
-    assert "Договор уже зарегистрирован" in response.content.decode()
+    assertContains(response, "Договор уже зарегистрирован", status_code=409)
     # The INN no longer opens registration either.
     again = Client().post(reverse("accounts:login"), {"contract_number": FIRST_NUMBER, "secret": FIRST_INN})
     assert again.status_code == 400
@@ -164,8 +159,7 @@ def test_registered_contract_page_says_so(first_contract):
     client = inn_client()
     Contract.objects.filter(pk=first_contract.pk).update(registered_at="2024-01-01T00:00:00Z")
     response = client.get(REGISTER)
-    assert response.status_code == 409
-    assert "Договор уже зарегистрирован" in response.content.decode()
+    assertContains(response, "Договор уже зарегистрирован", status_code=409)
     assert SESSION_KEY not in client.session
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from accounts import sms
 from accounts.models import ConfirmationCode, RegistrationRequest, User
@@ -17,32 +17,16 @@ from tests.accounts.conftest import (
     last_code,
     registration_data,
 )
-from tests.conftest import make_contract
+from tests.conftest import errors_on, make_contract
 
 pytestmark = pytest.mark.django_db
 REGISTER = reverse("accounts:register")
 LOGIN = reverse("accounts:login")
 
 
-class Clock:
-    """timezone.now, moved by hand."""
-
-    def __init__(self, monkeypatch):
-        self.now = timezone.now()
-        monkeypatch.setattr(timezone, "now", lambda: self.now)
-
-    def advance(self, **delta):
-        self.now += dt.timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
-
-
 def _send(client, **overrides):
     response = client.post(REGISTER, registration_data(method="sms", action="send-sms", **overrides))
-    assert response.status_code == 302, response.content.decode()
+    assert response.status_code == 302, errors_on(response)
     return client.get(REGISTER)
 
 
@@ -51,10 +35,10 @@ def _confirm(client, code):
 
 
 def test_registration_by_sms_step_by_step(registering_client, first_contract, sms_outbox):
-    page = _send(registering_client).content.decode()
+    page = _send(registering_client)
     for text in ["СМС подтверждение", "Код подтверждения", "ОК", "Отправить смс", "Сохранить"]:
-        assert text in page, text
-    assert "Код подтверждения отправлен на номер +7(902)***-**-12" in page
+        assertContains(page, text)
+    assertContains(page, "Код подтверждения отправлен на номер +7(902)***-**-12")
     assert len(sms_outbox) == 1
     assert sms_outbox[0].to == "+79025550112"
     code = last_code(sms_outbox)
@@ -65,12 +49,10 @@ def test_registration_by_sms_step_by_step(registering_client, first_contract, sm
 
     response = _confirm(registering_client, code)
     assert response.status_code == 302
-    page = registering_client.get(REGISTER).content.decode()
-    assert "Подтверждено" in page
+    assertContains(registering_client.get(REGISTER), "Подтверждено")
 
     response = registering_client.post(REGISTER, {"action": "save"})
-    assert response.status_code == 302
-    assert response["Location"] == reverse("cabinet:home")
+    assertRedirects(response, reverse("cabinet:home"), fetch_redirect_response=False)
     first_contract.refresh_from_db()
     assert first_contract.is_registered
     assert first_contract.registration_method == "sms"
@@ -103,8 +85,7 @@ def test_codes_are_six_digits_and_stored_hashed(registering_client, sms_outbox):
 def test_save_before_the_code_is_confirmed_is_refused(registering_client, first_contract):
     _send(registering_client)
     response = registering_client.post(REGISTER, {"action": "save"})
-    assert response.status_code == 400
-    assert "Введите код подтверждения из SMS" in response.content.decode()
+    assertContains(response, "Введите код подтверждения из SMS", status_code=400)
     first_contract.refresh_from_db()
     assert not first_contract.is_registered
 
@@ -113,11 +94,9 @@ def test_a_wrong_code_is_told_with_the_tries_left(registering_client, sms_outbox
     _send(registering_client)
     wrong = "000000" if last_code(sms_outbox) != "000000" else "111111"
     response = _confirm(registering_client, wrong)
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert "Неверный код подтверждения. Осталось попыток: 4." in page
-    assert 'id="id_code_error"' in page
-    assert "Подтверждено" not in page
+    assertContains(response, "Неверный код подтверждения. Осталось попыток: 4.", status_code=400)
+    assertContains(response, 'id="id_code_error"', status_code=400)
+    assertNotContains(response, "Подтверждено", status_code=400)
 
 
 def test_five_wrong_tries_kill_the_code(registering_client, first_contract, sms_outbox, clock):
@@ -126,11 +105,10 @@ def test_five_wrong_tries_kill_the_code(registering_client, first_contract, sms_
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):
         response = _confirm(registering_client, wrong)
-    assert "Код больше не действует" in response.content.decode()
+    assertContains(response, "Код больше не действует", status_code=400)
     # Even the right code does not help now.
     response = _confirm(registering_client, code)
-    assert response.status_code == 400
-    assert "Код больше не действует" in response.content.decode()
+    assertContains(response, "Код больше не действует", status_code=400)
     assert registering_client.post(REGISTER, {"action": "save"}).status_code == 400
     # A new code, after the wait, works.
     clock.advance(seconds=61)
@@ -146,8 +124,7 @@ def test_a_code_lives_five_minutes(registering_client, first_contract, sms_outbo
     _send(registering_client)
     clock.advance(minutes=5, seconds=1)
     response = _confirm(registering_client, last_code(sms_outbox))
-    assert response.status_code == 400
-    assert "Срок действия кода истек" in response.content.decode()
+    assertContains(response, "Срок действия кода истек", status_code=400)
 
 
 def test_a_code_within_its_life_works(registering_client, sms_outbox, clock):
@@ -160,8 +137,7 @@ def test_a_resend_too_soon_is_refused(registering_client, sms_outbox, clock):
     _send(registering_client)
     clock.advance(seconds=30)
     response = registering_client.post(REGISTER, {"action": "send-sms", "phone": "+79025550112"})
-    assert response.status_code == 400
-    assert "Новый код можно запросить через 30 с." in response.content.decode()
+    assertContains(response, "Новый код можно запросить через 30 с.", status_code=400)
     assert len(sms_outbox) == 1
     assert ConfirmationCode.objects.count() == 1
 
@@ -186,8 +162,7 @@ def test_going_back_to_the_form_does_not_skip_the_wait(registering_client, sms_o
     _send(registering_client)
     registering_client.post(REGISTER, {"action": "change"})
     response = registering_client.post(REGISTER, registration_data(method="sms", action="send-sms"))
-    assert response.status_code == 400
-    assert "Новый код можно запросить" in response.content.decode()
+    assertContains(response, "Новый код можно запросить", status_code=400)
     assert len(sms_outbox) == 1
 
 
@@ -197,11 +172,10 @@ def test_failed_sms_keeps_everything_typed(registering_client, first_contract, m
 
     monkeypatch.setattr(sms.LocmemBackend, "send", broken)
     response = registering_client.post(REGISTER, registration_data(method="sms", action="send-sms"))
-    page = response.content.decode()
-    assert response.status_code == 400
-    assert "Не удалось отправить SMS на этот номер." in page
-    assert 'value="ivanov@mail.ru"' in page and 'value="+7 902 555-01-12"' in page
-    assert page.count(f'value="{NEW_PASSWORD}"') == 2
+    assertContains(response, "Не удалось отправить SMS на этот номер.", status_code=400)
+    assertContains(response, 'value="ivanov@mail.ru"', status_code=400)
+    assertContains(response, 'value="+7 902 555-01-12"', status_code=400)
+    assertContains(response, f'value="{NEW_PASSWORD}"', count=2, status_code=400)
     assert not RegistrationRequest.objects.exists() and not ConfirmationCode.objects.exists()
     first_contract.refresh_from_db()
     assert not first_contract.is_registered
@@ -229,13 +203,14 @@ def test_changing_the_registration_data_keeps_what_was_typed_but_the_passwords(
 ):
     _send(registering_client)
     response = registering_client.post(REGISTER, {"action": "change"})
-    assert response.status_code == 302 and response["Location"] == REGISTER
-    page = registering_client.get(REGISTER).content.decode()
-    assert "Изменить данные регистрации" not in page
-    assert 'value="ivanov@mail.ru"' in page
-    assert re.search(r'name="phone"[^>]*value="\+7 902 555-01-12"', page)
-    assert re.search(r'value="sms"[^>]*checked|checked[^>]*value="sms"', page)
-    assert NEW_PASSWORD not in page
+    assertRedirects(response, REGISTER, fetch_redirect_response=False)
+    response = registering_client.get(REGISTER)
+    assertNotContains(response, "Изменить данные регистрации")
+    assertContains(response, 'value="ivanov@mail.ru"')
+    page = response.content.decode()
+    assert re.search(r'name="phone"[^>]*value="\+7 902 555-01-12"', page), "the phone is lost"
+    assert re.search(r'value="sms"[^>]*checked|checked[^>]*value="sms"', page), "SMS is no longer chosen"
+    assertNotContains(response, NEW_PASSWORD)
 
 
 def test_a_draft_of_another_contract_is_not_offered(registering_client, sms_outbox):
@@ -244,7 +219,7 @@ def test_a_draft_of_another_contract_is_not_offered(registering_client, sms_outb
     make_contract(number="54322-ЭС", inn="7415061109", kpp="741501001", registered=False)
     # The same browser signs in by INN for another contract.
     response = registering_client.post(LOGIN, {"contract_number": "54322-ЭС", "secret": "7415061109"})
-    assert response["Location"] == REGISTER
-    page = registering_client.get(REGISTER).content.decode()
-    assert "54322-ЭС" in page
-    assert "ivanov@mail.ru" not in page
+    assertRedirects(response, REGISTER, fetch_redirect_response=False)
+    page = registering_client.get(REGISTER)
+    assertContains(page, "54322-ЭС")
+    assertNotContains(page, "ivanov@mail.ru")

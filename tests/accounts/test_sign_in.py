@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertRedirects
 
 from accounts.forms import SIGN_IN_FAILED
 from accounts.views import REGISTRATION_SESSION_KEY
@@ -36,16 +37,15 @@ def test_sign_in_page_has_the_manuals_labels(client):
         "8(3513)29-15-35",
         "АО «ЭнСер»",
     ]:
-        assert text in response.content.decode(), text
-    assert '<label for="id_contract_number">' in response.content.decode()
-    assert '<label for="id_secret">' in response.content.decode()
+        assertContains(response, text)
+    assertContains(response, '<label for="id_contract_number">')
+    assertContains(response, '<label for="id_secret">')
 
 
 @pytest.mark.parametrize("typed", ["12345-ЭС", "12345 эс", "12345ЭС", "12345-ES", "12345-Эc"])
 def test_registered_contract_signs_in_with_its_password(client, contract, typed):
     response = sign_in(client, typed, PASSWORD)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("cabinet:home")
+    assertRedirects(response, reverse("cabinet:home"), fetch_redirect_response=False)
     assert int(client.session[SESSION_KEY]) == contract.user.pk
 
 
@@ -53,44 +53,39 @@ def test_wrong_password_and_unknown_contract_get_the_same_message(client, contra
     wrong_password = sign_in(client, "12345-ЭС", "not-the-password")
     unknown_contract = sign_in(client, "55555-ЭС", PASSWORD)
     for response in (wrong_password, unknown_contract):
-        assert response.status_code == 400
-        assert SIGN_IN_FAILED in response.content.decode()
+        assertContains(response, SIGN_IN_FAILED, status_code=400)
         assert SESSION_KEY not in client.session
 
 
 def test_malformed_number_is_explained_next_to_the_field(client, contract):
     response = sign_in(client, "12-34", PASSWORD)
-    assert response.status_code == 400
-    assert "в формате 00000-ЭС" in response.content.decode()
-    assert 'id="id_contract_number_error"' in response.content.decode()
+    assertContains(response, "в формате 00000-ЭС", status_code=400)
+    assertContains(response, 'id="id_contract_number_error"', status_code=400)
 
 
 def test_registered_contract_does_not_sign_in_with_its_inn(client, contract):
     response = sign_in(client, "12345-ЭС", contract.organization.inn)
-    assert response.status_code == 400
-    assert SIGN_IN_FAILED in response.content.decode()
+    assertContains(response, SIGN_IN_FAILED, status_code=400)
     assert REGISTRATION_SESSION_KEY not in client.session
 
 
 def test_unregistered_contract_with_its_inn_goes_to_registration(client):
     contract = make_contract(number="54321-ЭС", inn="7456009877", kpp="745601001", registered=False)
     response = sign_in(client, "54321 эс", "7456009877")
-    assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:register")
+    assertRedirects(response, reverse("accounts:register"), fetch_redirect_response=False)
     # Registration only: the cabinet stays closed.
     assert SESSION_KEY not in client.session
     assert client.session[REGISTRATION_SESSION_KEY] == contract.pk
     page = client.get(reverse("accounts:register"))
-    assert "Окно регистрации для юридических лиц" in page.content.decode()
-    assert "54321-ЭС" in page.content.decode()
+    assertContains(page, "Окно регистрации для юридических лиц")
+    assertContains(page, "54321-ЭС")
     assert client.get(reverse("cabinet:home")).status_code == 302
 
 
 def test_unregistered_contract_with_a_wrong_inn_is_refused(client):
     make_contract(number="54321-ЭС", inn="7456009877", kpp="745601001", registered=False)
     response = sign_in(client, "54321-ЭС", "7453012342")
-    assert response.status_code == 400
-    assert SIGN_IN_FAILED in response.content.decode()
+    assertContains(response, SIGN_IN_FAILED, status_code=400)
 
 
 def test_without_remember_the_session_ends_with_the_browser(client, contract):
@@ -107,12 +102,12 @@ def test_with_remember_the_session_lasts_30_days(client, contract):
 
 def test_next_is_followed_only_within_the_site(client, contract):
     response = client.post(LOGIN + "?next=/charges/", {"contract_number": "12345-ЭС", "secret": PASSWORD})
-    assert response["Location"] == "/charges/"
+    assertRedirects(response, "/charges/", fetch_redirect_response=False)
     client.logout()
     response = client.post(
         LOGIN + "?next=https://evil.example/", {"contract_number": "12345-ЭС", "secret": PASSWORD}
     )
-    assert response["Location"] == reverse("cabinet:home")
+    assertRedirects(response, reverse("cabinet:home"), fetch_redirect_response=False)
 
 
 @pytest.mark.parametrize("target", ["home", "a\x00b", "accounts:requisites", "charges/", "/\\evil.example"])
@@ -121,8 +116,7 @@ def test_next_that_is_no_path_of_the_site_leads_home(client, contract, target):
     response = client.post(
         LOGIN + "?" + urlencode({"next": target}), {"contract_number": "12345-ЭС", "secret": PASSWORD}
     )
-    assert response.status_code == 302
-    assert response["Location"] == reverse("cabinet:home")
+    assertRedirects(response, reverse("cabinet:home"), fetch_redirect_response=False)
 
 
 def test_sign_out_is_a_post(customer_client):
@@ -143,8 +137,7 @@ def test_too_many_attempts_for_one_contract_get_429(client, contract, settings):
     for _ in range(10):
         assert sign_in(client, "12345-ЭС", "wrong-password").status_code == 400
     response = sign_in(client, "12345 эс", PASSWORD)
-    assert response.status_code == 429
-    assert "Слишком много попыток" in response.content.decode()
+    assertContains(response, "Слишком много попыток", status_code=429)
     assert SESSION_KEY not in client.session
 
 

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from accounts import sms
 from tests.accounts.conftest import registration_data
@@ -161,6 +162,5 @@ def test_twilio_refusal_keeps_the_registration_form(twilio_server, registering_c
     response = registering_client.post(
         reverse("accounts:register"), registration_data(method="sms", action="send-sms")
     )
-    assert response.status_code == 400
-    assert "Не удалось отправить SMS на этот номер" in response.content.decode()
-    assert 'value="ivanov@mail.ru"' in response.content.decode()
+    assertContains(response, "Не удалось отправить SMS на этот номер", status_code=400)
+    assertContains(response, 'value="ivanov@mail.ru"', status_code=400)

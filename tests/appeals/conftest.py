@@ -121,8 +121,8 @@ def make_appeal(choices: dict, *, contract=None, files=(), **overrides):
 
 
 @pytest.fixture
-def fixed_now(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.now", lambda: MOMENT)
+def fixed_now(clock):
+    clock.set(MOMENT)
     return MOMENT
 
 

@@ -1,42 +1,12 @@
 """The appeal's letters through Django's SMTP backend to a real local SMTP server."""
 
-import email
-import socket
-from email.policy import default
-
 import pytest
-from aiosmtpd.controller import Controller
 from django.urls import reverse
 
 from appeals.models import Appeal
 from tests.appeals.conftest import BRANCH_EMAIL, form_data, upload
 
 pytestmark = pytest.mark.django_db
-
-
-class Collect:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=default)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server(settings):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Collect()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield handler
-    controller.stop()
 
 
 def test_acknowledgment_and_branch_notice_leave_by_smtp(client, choices, smtp_server):

@@ -8,9 +8,8 @@ from django.db.transaction import TransactionManagementError
 
 from appeals.services import appeal_number_next
 
-pytestmark = pytest.mark.django_db(transaction=True)
 
-
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_workers_never_share_a_number():
     if connection.vendor != "postgresql":
         pytest.skip("row locks are what is tested: PostgreSQL")
@@ -39,5 +38,7 @@ def test_concurrent_workers_never_share_a_number():
 
 
 def test_a_number_is_only_given_inside_a_transaction():
+    # No database for this one: the refusal comes before any query, and a
+    # test's own transaction would hide what is tested.
     with pytest.raises(TransactionManagementError):
         appeal_number_next(year=2026)

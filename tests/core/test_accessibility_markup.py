@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertInHTML, assertNotContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from tests.accounts.test_requisites import EDIT, contacts_post
 
@@ -18,10 +18,11 @@ NEW_TAB = "(откроется в новой вкладке)"
 def test_a_flash_message_is_a_status_region_of_paragraphs(customer_client, contract):
     data = contacts_post(head=("Иванов Иван", "+7 912 345-67-89", ""))
     response = customer_client.post(EDIT, data, follow=True)
-    assertInHTML(
+    assertContains(
+        response,
         '<div class="messages" role="status">'
         '<p class="message message-success">Контакты сохранены.</p></div>',
-        response.content.decode(),
+        html=True,
     )
     assertNotContains(response, '<li class="message')
 

@@ -88,8 +88,7 @@ def heat_meter(contract) -> Meter:
 
 
 @pytest.fixture
-def fixed_today(monkeypatch):
+def fixed_today(clock):
     """Pages and services see TODAY as the local date."""
-    now = timezone.make_aware(dt.datetime.combine(TODAY, dt.time(12, 0)))
-    monkeypatch.setattr(timezone, "now", lambda: now)
+    clock.set_local(TODAY)
     return TODAY

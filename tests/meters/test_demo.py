@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from accounts.models import Contract
 from enser_cabinet.demo.meters import demo_meters_seed
@@ -66,5 +67,6 @@ def test_the_demo_customer_can_send_this_months_reading(seeded):
         today=timezone.localdate(),
     )
     assert submission.reading.status == Reading.Status.ACCEPTED
-    page = client_for(contract).get(reverse("meters:readings")).content.decode()
-    assert "Принято" in page and meter.display(submission.reading.value) in page
+    page = client_for(contract).get(reverse("meters:readings"))
+    assertContains(page, "Принято")
+    assertContains(page, meter.display(submission.reading.value))

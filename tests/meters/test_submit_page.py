@@ -82,7 +82,7 @@ def autofocused(response) -> list[str]:
 def test_the_cursor_starts_in_the_whole_part(customer_client, meter, fixed_today):
     response = customer_client.get(submit_url(meter))
     assert autofocused(response) == ["whole"]
-    assert response.content.decode().count("autofocus") == 1
+    assertContains(response, "autofocus", count=1)
 
 
 def test_after_a_mistake_the_cursor_waits_in_the_part_that_has_it(customer_client, meter, fixed_today):
@@ -101,20 +101,22 @@ def test_after_a_mistake_the_cursor_waits_in_the_part_that_has_it(customer_clien
 
 def test_the_parts_and_the_comma_are_one_display_with_the_message_below(customer_client, meter, fixed_today):
     add_reading(meter, dt.date(2026, 10, 20), "1500")
-    html = customer_client.post(submit_url(meter), {"whole": "1400", "fraction": "0"}).content.decode()
+    response = customer_client.post(submit_url(meter), {"whole": "1400", "fraction": "0"})
+    html = response.content.decode()
     display = re.search(r'<div class="reading-display">(.*?)</div>', html, re.S).group(1)
     parts = re.findall(r'<input [^>]*name="(\w+)"|class="reading-display__comma"', display)
     assert [p or "," for p in parts] == ["whole", ",", "fraction"]
     assert 'style="--digits: 6"' in display and 'style="--digits: 3"' in display
     assert html.index('<div class="reading-display">') < html.index('id="id_whole_error"')
-    assert "Показания не могут быть меньше последних принятых" in html
+    assertContains(response, "Показания не могут быть меньше последних принятых", status_code=400)
 
 
 def test_a_meter_without_a_fraction_has_no_comma(customer_client, contract, fixed_today):
     meter = make_meter(contract, serial="W1", digits_before=5, digits_after=0)
-    html = customer_client.get(submit_url(meter)).content.decode()
-    assert 'name="whole"' in html and 'name="fraction"' not in html
-    assert "reading-display__comma" not in html
+    response = customer_client.get(submit_url(meter))
+    assertContains(response, 'name="whole"')
+    assertNotContains(response, 'name="fraction"')
+    assertNotContains(response, "reading-display__comma")
 
 
 def _visit(client, meter) -> None:

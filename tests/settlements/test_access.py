@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertNotContains
 
 from accounts.models import User
 from tests.conftest import make_payment
@@ -56,8 +57,7 @@ def test_another_customers_invoice_is_404(contract, other_client, customer_clien
     url = reverse("settlements:invoice", args=[invoice.pk])
     assert customer_client.get(url).status_code == 200
     response = other_client.get(url)
-    assert response.status_code == 404
-    assert "5\u00a0392,46" not in response.content.decode()
+    assertNotContains(response, "5\u00a0392,46", status_code=404)
 
 
 def test_unknown_and_huge_invoice_ids_are_404(customer_client):
