@@ -29,6 +29,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+def fill_registration(page, *, password: str, method: str) -> None:
+    """Fills the registration form of 54321-ЭС as ООО «Уралтехсервис» would;
+    `method` is the label of the confirmation choice ("По SMS", "По электронной почте")."""
+    page.get_by_label("Введите новый пароль").fill(password)
+    page.get_by_label("Подтвердите новый пароль").fill(password)
+    page.get_by_label("Адрес e-mail").fill("buh@uraltech.ru")
+    page.get_by_label("Номер телефона").fill("+7 (902) 555-01-12")
+    page.get_by_label(method).check()
+    page.get_by_label("Подтверждаю свое согласие на обработку персональных данных").check()
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

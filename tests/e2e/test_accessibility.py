@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from accounts import sms
 from accounts.models import Contract, User
 from enser_cabinet.demo.customers import DEMO_PASSWORD
+from tests.e2e.conftest import fill_registration
 from tests.e2e.test_appeal_journey import PDF, fill_appeal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -196,12 +197,7 @@ def test_registration_steps(audit, demo_customer):
     page.get_by_label("Введите новый пароль").fill("12345678")
     page.get_by_role("button", name="Сохранить").click()
     audit("регистрация: ошибки")
-    page.get_by_label("Введите новый пароль").fill("Ural-Teh-2024")
-    page.get_by_label("Подтвердите новый пароль").fill("Ural-Teh-2024")
-    page.get_by_label("Адрес e-mail").fill("buh@uraltech.ru")
-    page.get_by_label("Номер телефона").fill("+7 (902) 555-01-12")
-    page.get_by_label("По SMS").check()
-    page.get_by_label("Подтверждаю свое согласие на обработку персональных данных").check()
+    fill_registration(page, password="Ural-Teh-2024", method="По SMS")
     page.get_by_role("button", name="Отправить смс").click()
     expect(page.get_by_role("heading", name="СМС подтверждение")).to_be_visible()
     audit("регистрация: код из SMS, сообщение об отправке")
@@ -221,12 +217,7 @@ def test_registration_steps(audit, demo_customer):
     User.objects.filter(contract__number="54321-ЭС").delete()
     Contract.objects.filter(number="54321-ЭС").update(registered_at=None, registration_method="")
     sign_in(page, "54321-ЭС", "7456009877")
-    page.get_by_label("Введите новый пароль").fill("Ural-Teh-2024")
-    page.get_by_label("Подтвердите новый пароль").fill("Ural-Teh-2024")
-    page.get_by_label("Адрес e-mail").fill("buh@uraltech.ru")
-    page.get_by_label("Номер телефона").fill("+7 (902) 555-01-12")
-    page.get_by_label("По электронной почте").check()
-    page.get_by_label("Подтверждаю свое согласие на обработку персональных данных").check()
+    fill_registration(page, password="Ural-Teh-2024", method="По электронной почте")
     page.get_by_role("button", name="Сохранить").click()
     audit("регистрация: письмо отправлено")
     audit.assert_clean()

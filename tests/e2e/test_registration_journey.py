@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from accounts import sms
 from tests.conftest import make_contract
+from tests.e2e.conftest import fill_registration
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 NEW_PASSWORD = "Ural-Teh-2024"
@@ -32,12 +33,7 @@ def test_first_sign_in_registration_by_sms_and_sign_in_with_the_new_password(pag
     expect(page.get_by_label("Номер договора")).to_have_value("54321-ЭС")
     expect(page.get_by_label("Номер договора")).not_to_be_editable()
     expect(page.get_by_text("** Длина пароля должна быть не менее 8 и не более 20 символов")).to_be_visible()
-    page.get_by_label("Введите новый пароль").fill(NEW_PASSWORD)
-    page.get_by_label("Подтвердите новый пароль").fill(NEW_PASSWORD)
-    page.get_by_label("Адрес e-mail").fill("buh@uraltech.ru")
-    page.get_by_label("Номер телефона").fill("+7 (902) 555-01-12")
-    page.get_by_label("По SMS").check()
-    page.get_by_label("Подтверждаю свое согласие на обработку персональных данных").check()
+    fill_registration(page, password=NEW_PASSWORD, method="По SMS")
     page.get_by_role("button", name="Отправить смс").click()
 
     expect(page.get_by_role("heading", name="СМС подтверждение")).to_be_visible()
