@@ -101,6 +101,14 @@ if _EMBEDDED_DATABASE:
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Background jobs (letters, SMS, periodic tasks) queue in PostgreSQL through
+# Procrastinate and run in `manage.py procrastinate worker`. The embedded
+# SQLite demo has no queue: the same task functions run in the web process
+# right after the commit (JOBS_INLINE).
+JOBS_INLINE = _EMBEDDED_DATABASE or env.bool("JOBS_INLINE", default=False)
+if not _EMBEDDED_DATABASE:
+    INSTALLED_APPS.insert(0, "procrastinate.contrib.django")
+
 # Rate-limit counters must be shared by every worker: Redis in production.
 # The development default is a per-process cache, which is enough for one
 # `runserver`.
