@@ -4,7 +4,6 @@ Every step is a server-rendered form: a button's `action` value says what
 to do, so the pages work without JavaScript.
 """
 
-import smtplib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -67,10 +66,6 @@ CODE_SESSION_KEY = "registration_code_id"
 DRAFT_SESSION_KEY = "registration_draft"
 RESET_SESSION_KEY = "password_reset"
 RESET_USER_SESSION_KEY = "password_reset_user"
-EMAIL_FAILED = (
-    "Не удалось отправить письмо. Проверьте адрес e-mail или выберите подтверждение по SMS; "
-    "введенные данные сохранены на странице."
-)
 CODE_SENT = "Код подтверждения отправлен на номер {phone}."
 
 
@@ -139,9 +134,7 @@ def register(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/register_refused.html", {"message": str(error)}, status=409)
         except (CodeError, SmsDeliveryError) as error:
             form.add_error(None, str(error))
-        except (smtplib.SMTPException, OSError):
-            form.add_error(None, EMAIL_FAILED)
-        # Delivery failed: the page comes back with everything typed, passwords too.
+        # No code could be sent: the page comes back with everything typed, passwords too.
         form.keep_passwords()
     return render(
         request,
@@ -277,8 +270,6 @@ def password_reset_send(request: HttpRequest) -> HttpResponse:
             return _reset_code_send(request, progress, target)
         except (CodeError, SmsDeliveryError) as error:
             form.add_error(None, str(error))
-        except (smtplib.SMTPException, OSError):
-            form.add_error(None, "Не удалось отправить письмо. Попробуйте позже или выберите SMS.")
     return render(
         request,
         "accounts/password_reset_send.html",

@@ -17,7 +17,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from phonenumber_field.phonenumber import to_python
 
 from accounts.models import ConfirmationCode, Contract, RegistrationRequest
-from accounts.sms import sms_send
+from outbox.services import sms_queue
 
 
 class CodeError(Exception):
@@ -86,7 +86,7 @@ def code_send(
     """Creates a new code, kills the earlier ones of the same purpose, sends it.
 
     Raises ResendTooSoon within SMS_CODE_RESEND_AFTER of the last code and
-    SmsDeliveryError when the SMS did not leave (then nothing is saved).
+    SmsDeliveryError when SMS cannot be sent at all (then nothing is saved).
     """
     # Serialize sends for one contract so that two quick clicks do not both pass the wait.
     Contract.objects.select_for_update().filter(pk=contract.pk).first()
@@ -109,9 +109,8 @@ def code_send(
         expires_at=now + dt.timedelta(seconds=settings.SMS_CODE_LIFETIME),
     )
     minutes = max(1, settings.SMS_CODE_LIFETIME // 60)
-    # Sent inside the transaction: if the SMS fails, the code is not kept
-    # and the customer may ask again at once.
-    sms_send(name=sms_name, to=to_python(phone).as_e164, context={"code": code, "minutes": minutes})
+    # Queued in the transaction: a code that is not kept is never sent.
+    sms_queue(name=sms_name, to=to_python(phone).as_e164, context={"code": code, "minutes": minutes})
     return record
 
 

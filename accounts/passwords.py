@@ -27,7 +27,7 @@ from accounts.codes import (
 from accounts.masking import decoy_contacts, mask_email, mask_phone
 from accounts.models import ConfirmationCode, User
 from accounts.sessions import user_sessions_end
-from enser_cabinet.mail import email_send
+from outbox.services import email_queue
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,9 @@ def password_reset_email_send(*, target: ResetTarget, link_for) -> None:
     if user is None or not user.email:
         return
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
-    email_send(
+    email_queue(
         name="password-reset",
+        secret=True,
         to=[user.email],
         context={
             "contract": user.contract,

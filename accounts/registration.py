@@ -19,7 +19,7 @@ from accounts.codes import code_confirmed, code_send
 from accounts.models import ConfirmationCode, Contract, RegistrationRequest, User
 from accounts.sessions import user_sessions_end
 from accounts.validators import normalize_contract_number
-from enser_cabinet.mail import email_send
+from outbox.services import email_queue
 
 
 class RegistrationError(Exception):
@@ -112,8 +112,8 @@ def registration_email_start(
 ) -> RegistrationRequest:
     """Saves the request and sends the link; `link_for(token)` makes it absolute.
 
-    Raises RegistrationError for a registered contract; mail errors
-    (smtplib.SMTPException, OSError) reach the caller and nothing is kept.
+    Raises RegistrationError for a registered contract. The letter is
+    queued with the request: both are kept, or neither.
     """
     token = secrets.token_urlsafe(32)
     request = _request_create(
@@ -124,8 +124,9 @@ def registration_email_start(
         password=password,
         token_hash=_token_hash(token),
     )
-    email_send(
+    email_queue(
         name="registration-confirm",
+        secret=True,
         to=[email],
         context={
             "contract": contract,

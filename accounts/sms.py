@@ -1,10 +1,13 @@
-"""SMS: one template per message, sent through the backend named in settings.
+"""SMS: one template per message, rendered when it is queued and sent later
+by the outbox through the backend named in settings.
 
 settings.SMS_BACKEND is "file" (one file per message under SMS_FILE_PATH,
 the development default), "console", "locmem" (messages collect in
 `outbox`, for tests) or "twilio" (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN,
-TWILIO_FROM; TWILIO_API_BASE points the client at another address). Any
-failure is raised as SmsDeliveryError, which views turn into a message.
+TWILIO_FROM; TWILIO_API_BASE points the client at another address). A
+backend that cannot work (Twilio not configured) raises SmsDeliveryError as
+the message is queued, which views turn into a message; a message that did
+not leave raises it at delivery, and the outbox tries again.
 """
 
 import sys
@@ -118,7 +121,6 @@ def sms_backend() -> BaseSmsBackend:
     return backend_class()
 
 
-def sms_send(*, name: str, to: str, context: dict) -> None:
-    """Renders templates/sms/<name>.txt and sends it to `to` (E.164)."""
-    body = render_plain(f"sms/{name}.txt", context).strip()
-    sms_backend().send(SmsMessage(to=to, body=body))
+def sms_render(*, name: str, context: dict) -> str:
+    """The text of templates/sms/<name>.txt."""
+    return render_plain(f"sms/{name}.txt", context).strip()

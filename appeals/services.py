@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Contract, User
 from appeals.documents import Kind, document_display_name, file_sha256
 from appeals.models import Appeal, AppealCounter, AppealDocument, AppealStatusChange
-from enser_cabinet.mail import email_send_quietly
+from outbox.services import email_queue
 
 # Where staff may move an appeal from each status; a closed one may be reopened.
 TRANSITIONS = {
@@ -52,8 +52,11 @@ def appeal_create(
     kinds: list[Kind],
     contract: Contract | None = None,
     user: User | None = None,
+    absolute: Callable[[str], str],
 ) -> Appeal:
-    """Registers an appeal with its documents; files are removed again if anything fails."""
+    """Registers an appeal with its documents and queues its letters, all in
+    one transaction; files are removed again if anything fails.
+    `absolute(path)` makes the letters' links absolute."""
     saved = []
     try:
         with transaction.atomic():
@@ -88,6 +91,7 @@ def appeal_create(
                 document.file.save(upload.name, upload, save=False)
                 saved.append(document.file)
                 document.save()
+            appeal_letters_queue(appeal=appeal, absolute=absolute)
     except BaseException:
         for stored in saved:
             stored.storage.delete(stored.name)
@@ -111,8 +115,8 @@ def appeal_status_set(*, appeal: Appeal, status: str, by: User | None, at: dt.da
 
 
 def appeal_reply_set(*, appeal: Appeal, text: str, by: User | None, absolute: Callable[[str], str]) -> None:
-    """Saves staff's reply and marks the appeal answered; after the commit the
-    reply is e-mailed to the sender."""
+    """Saves staff's reply, marks the appeal answered and queues the letter
+    that brings the reply to the sender."""
     now = timezone.now()
     with transaction.atomic():
         appeal.reply = text.strip()
@@ -121,27 +125,24 @@ def appeal_reply_set(*, appeal: Appeal, text: str, by: User | None, absolute: Ca
         appeal.save(update_fields=["reply", "replied_at", "replied_by"])
         if appeal.status in (Appeal.Status.NEW, Appeal.Status.IN_PROGRESS):
             appeal_status_set(appeal=appeal, status=Appeal.Status.ANSWERED, by=by, at=now)
-    # The letter leaves once the reply is committed (admin saves inside a
-    # transaction); one that fails is logged, the reply stays on the cabinet page.
-    cabinet_url = _cabinet_url(appeal, absolute)
-    transaction.on_commit(
-        lambda: email_send_quietly(
-            name="appeal-reply", to=[appeal.email], context={"appeal": appeal, "cabinet_url": cabinet_url}
+        email_queue(
+            name="appeal-reply",
+            to=[appeal.email],
+            context={"appeal": appeal, "cabinet_url": _cabinet_url(appeal, absolute)},
         )
-    )
 
 
-def appeal_letters_send(*, appeal: Appeal, absolute: Callable[[str], str]) -> bool:
-    """The acknowledgment to the sender and the notice to the branch; False if either failed."""
+def appeal_letters_queue(*, appeal: Appeal, absolute: Callable[[str], str]) -> None:
+    """The acknowledgment to the sender and the notice to the branch."""
     documents = list(appeal.documents.all())
     admin_url = absolute(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
     cabinet_url = _cabinet_url(appeal, absolute)
-    sender_ok = email_send_quietly(
+    email_queue(
         name="appeal-received",
         to=[appeal.email],
         context={"appeal": appeal, "documents": documents, "cabinet_url": cabinet_url},
     )
-    branch_ok = email_send_quietly(
+    email_queue(
         name="appeal-branch",
         to=[appeal.branch.email],
         reply_to=[appeal.email],
@@ -154,7 +155,6 @@ def appeal_letters_send(*, appeal: Appeal, absolute: Callable[[str], str]) -> bo
             ],
         },
     )
-    return sender_ok and branch_ok
 
 
 def _cabinet_url(appeal: Appeal, absolute: Callable[[str], str]) -> str:

@@ -1,7 +1,6 @@
 import logging
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
@@ -17,7 +16,7 @@ from accounts.models import Contract, User
 from appeals import selectors
 from appeals.forms import AppealForm
 from appeals.models import Appeal
-from appeals.services import appeal_create, appeal_letters_send
+from appeals.services import appeal_create
 from enser_cabinet.http import client_ip
 from enser_cabinet.ratelimit import limit, ratelimit
 
@@ -65,13 +64,8 @@ def _new_appeal(request: HttpRequest) -> HttpResponse:
                 kinds=form.document_kinds,
                 contract=contract,
                 user=request.user if request.user.is_authenticated else None,
+                absolute=request.build_absolute_uri,
             )
-            if not appeal_letters_send(appeal=appeal, absolute=request.build_absolute_uri):
-                messages.warning(
-                    request,
-                    "Обращение зарегистрировано, но письмо с подтверждением отправить не удалось. "
-                    "Сохраните номер обращения.",
-                )
             sent = request.session.get(SENT_SESSION_KEY, [])[-4:]
             request.session[SENT_SESSION_KEY] = [*sent, appeal.pk]
             return redirect("appeals:sent", token=signing.dumps(appeal.pk, salt=SENT_SALT))

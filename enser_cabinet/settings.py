@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "meters",
     "appeals",
     "cabinet",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +109,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 JOBS_INLINE = _EMBEDDED_DATABASE or env.bool("JOBS_INLINE", default=False)
 if not _EMBEDDED_DATABASE:
     INSTALLED_APPS.insert(0, "procrastinate.contrib.django")
+# Sent letters and SMS are kept this long in admin's outbox.
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=90)
 
 # Rate-limit counters must be shared by every worker: Redis in production.
 # The development default is a per-process cache, which is enough for one
@@ -304,3 +307,5 @@ READINGS_REVIEW_FACTOR = Decimal(env.str("READINGS_REVIEW_FACTOR", default="3"))
 SBERBANK_ONLINE_URL = env.str("SBERBANK_ONLINE_URL", default="https://online.sberbank.ru/")
 # WeasyPrint reports each rendering step at INFO; only its warnings matter.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+# One line per deferred job is noise; failures and retries still show.
+LOGGING["loggers"]["procrastinate"] = {"level": env.str("JOBS_LOG_LEVEL", default="WARNING")}

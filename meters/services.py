@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from enser_cabinet.formatting import format_date
-from enser_cabinet.mail import email_send_quietly
 from meters import rules, selectors
 from meters.models import Meter, Reading
+from outbox.services import email_queue
 
 
 @dataclass(frozen=True)
@@ -123,18 +123,18 @@ def reading_reject(*, reading: Reading, user: User, reason: str, now: dt.datetim
     reading.reviewed_by = user
     reading.reviewed_at = now or timezone.now()
     reading.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
-    transaction.on_commit(lambda: reading_rejection_tell(reading=reading))
+    reading_rejection_tell(reading=reading)
     return reading
 
 
-def reading_rejection_tell(*, reading: Reading) -> bool:
-    """A letter to the customer who sent the reading, with staff's reason; the
-    reason is on the "Показания" tab whether or not the letter goes."""
+def reading_rejection_tell(*, reading: Reading) -> None:
+    """Queues a letter with staff's reason to the customer who sent the
+    reading; the reason is on the "Показания" tab whatever the letter does."""
     contract = reading.meter.contract
     customer = User.objects.filter(contract=contract).exclude(email="").first()
     if customer is None:
-        return False
-    return email_send_quietly(
+        return
+    email_queue(
         name="reading-rejected",
         to=[customer.email],
         context={"reading": reading, "meter": reading.meter, "contract": contract},

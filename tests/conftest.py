@@ -126,6 +126,31 @@ def smtp_server(settings) -> SMTPCollector:
 
 
 @pytest.fixture(autouse=True)
+def _queue_worker(request):
+    """Letters and SMS queued while a request was served are delivered as
+    the response ends, as a worker beside the server would do at once."""
+    from django.core.signals import request_finished
+
+    from tests.queue import queue_forget, queue_touched, queued_jobs_run
+
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if not uses_db or request.node.get_closest_marker("real_worker"):
+        yield
+        return
+
+    def deliver(**kwargs):
+        if queue_touched():  # else the page's query count stays its own
+            queued_jobs_run()
+
+    queue_forget()
+    request_finished.connect(deliver, dispatch_uid="tests-queue-worker")
+    yield
+    request_finished.disconnect(dispatch_uid="tests-queue-worker")
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is the production hasher; tests need not pay for it each time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -27,6 +27,7 @@ from accounts.registration import (
 )
 from tests.accounts.conftest import FIRST_INN, FIRST_NUMBER, last_code
 from tests.conftest import make_contract
+from tests.queue import queued_jobs_run
 
 pytestmark = pytest.mark.django_db
 RESET = ConfirmationCode.Purpose.PASSWORD_RESET
@@ -40,7 +41,10 @@ def phone_contract(db):
 
 
 def _send(contract) -> ConfirmationCode:
-    return code_send(contract=contract, purpose=RESET, phone="+79025550112", sms_name="password-reset-code")
+    """Sends a code and delivers it, as the queue's worker does at once."""
+    code = code_send(contract=contract, purpose=RESET, phone="+79025550112", sms_name="password-reset-code")
+    queued_jobs_run()
+    return code
 
 
 def _wrong(code: str) -> str:

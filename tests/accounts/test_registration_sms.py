@@ -8,7 +8,6 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from accounts import sms
 from accounts.models import ConfirmationCode, RegistrationRequest, User
 from tests.accounts.conftest import (
     FIRST_INN,
@@ -166,13 +165,11 @@ def test_going_back_to_the_form_does_not_skip_the_wait(registering_client, sms_o
     assert len(sms_outbox) == 1
 
 
-def test_failed_sms_keeps_everything_typed(registering_client, first_contract, monkeypatch):
-    def broken(self, message):
-        raise sms.SmsDeliveryError("Не удалось отправить SMS на этот номер.")
-
-    monkeypatch.setattr(sms.LocmemBackend, "send", broken)
+def test_sms_that_cannot_be_sent_at_all_keeps_everything_typed(registering_client, first_contract, settings):
+    settings.SMS_BACKEND = "twilio"
+    settings.TWILIO_ACCOUNT_SID = ""
     response = registering_client.post(REGISTER, registration_data(method="sms", action="send-sms"))
-    assertContains(response, "Не удалось отправить SMS на этот номер.", status_code=400)
+    assertContains(response, "Отправка SMS не настроена", status_code=400)
     assertContains(response, 'value="ivanov@mail.ru"', status_code=400)
     assertContains(response, 'value="+7 902 555-01-12"', status_code=400)
     assertContains(response, f'value="{NEW_PASSWORD}"', count=2, status_code=400)

@@ -13,6 +13,7 @@ from django.test import Client
 from appeals.documents import KINDS
 from appeals.models import AppealType, Branch, PremisesType
 from appeals.services import appeal_create
+from tests.queue import queued_jobs_run
 
 BRANCH_EMAIL = "abonent@rm-enser.ru"
 MOMENT = dt.datetime(2026, 3, 10, 9, 30, tzinfo=dt.UTC)
@@ -117,7 +118,16 @@ def make_appeal(choices: dict, *, contract=None, files=(), **overrides):
     uploads = [upload(name) for name in files]
     kinds = [document_kind(u, u.name) for u in uploads]
     user = contract.user if contract is not None else None
-    return appeal_create(data=data, files=uploads, kinds=kinds, contract=contract, user=user)
+    appeal = appeal_create(
+        data=data,
+        files=uploads,
+        kinds=kinds,
+        contract=contract,
+        user=user,
+        absolute=lambda path: f"http://testserver{path}",
+    )
+    queued_jobs_run()  # its acknowledgment and branch notice leave, as after the form
+    return appeal
 
 
 @pytest.fixture

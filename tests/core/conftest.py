@@ -69,6 +69,7 @@ def _appeal_of(contract: Contract, *, organization_name: str, message: str) -> A
         kinds=[document_kind(upload, upload.name)],
         contract=contract,
         user=contract.user,
+        absolute=lambda path: f"http://testserver{path}",
     )
 
 

@@ -102,6 +102,7 @@ appeal = appeal_create(
     kinds=[document_kind(upload, upload.name)],
     contract=contract,
     user=contract.user,
+    absolute=lambda path: f"http://testserver{path}",
 )
 result["document"] = appeal.documents.get().file.path
 print(json.dumps(result))

@@ -99,6 +99,7 @@ def demo(settings, tmp_path) -> Contract:
         kinds=[],
         contract=contract,
         user=contract.user,
+        absolute=lambda path: f"http://testserver{path}",
     )
     return contract
 

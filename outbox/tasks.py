@@ -1,0 +1,21 @@
+"""The outbox's job on the Procrastinate queue (PostgreSQL only)."""
+
+from procrastinate.contrib.django import app
+from procrastinate.jobs import Job
+from procrastinate.retry import BaseRetryStrategy, RetryDecision
+
+from outbox.services import BULK_QUEUE, DELAYS, DeliveryFailed, message_deliver
+
+
+class Backoff(BaseRetryStrategy):
+    """Retries a failed send after DELAYS, then lets the job fail."""
+
+    def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
+        if not isinstance(exception, DeliveryFailed) or job.attempts >= len(DELAYS):
+            return None
+        return RetryDecision(retry_in={"seconds": DELAYS[job.attempts]})
+
+
+@app.task(name="outbox.deliver", queue=BULK_QUEUE, retry=Backoff())
+def deliver(message_id: int) -> None:
+    message_deliver(message_id=message_id)
