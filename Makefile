@@ -26,7 +26,14 @@ run: $(STAMP)
 	$(BIN)/python manage.py seed_demo
 	@echo "Кабинет: http://$(HOST):$(PORT)/   администрирование: http://$(HOST):$(PORT)/admin/"
 	@echo "Письма: var/mail/, SMS: var/sms/"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# On PostgreSQL letters and SMS wait in the queue: a worker runs beside
+	@# the server and stops with it. The embedded SQLite sends them inline.
+	@case "$${DATABASE_URL:-}" in \
+	postgres*|pgsql*) trap 'kill 0' EXIT; \
+		$(BIN)/python manage.py procrastinate worker --concurrency 4 & \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT) ;; \
+	*) $(BIN)/python manage.py runserver $(HOST):$(PORT) ;; \
+	esac
 
 test: $(STAMP)
 	$(BIN)/ruff check .

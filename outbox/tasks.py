@@ -1,5 +1,6 @@
 """The outbox's job on the Procrastinate queue (PostgreSQL only)."""
 
+from django.db import close_old_connections
 from procrastinate.contrib.django import app
 from procrastinate.jobs import Job
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
@@ -18,4 +19,7 @@ class Backoff(BaseRetryStrategy):
 
 @app.task(name="outbox.deliver", queue=BULK_QUEUE, retry=Backoff())
 def deliver(message_id: int) -> None:
+    # Worker threads have no request cycle: drop a connection the database
+    # closed (a restart) instead of failing every job of this thread.
+    close_old_connections()
     message_deliver(message_id=message_id)
