@@ -1,6 +1,6 @@
 """The outbox's job on the Procrastinate queue (PostgreSQL only)."""
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from procrastinate.contrib.django import app
 from procrastinate.jobs import Job
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
@@ -20,6 +20,8 @@ class Backoff(BaseRetryStrategy):
 @app.task(name="outbox.deliver", queue=BULK_QUEUE, retry=Backoff())
 def deliver(message_id: int) -> None:
     # Worker threads have no request cycle: drop a connection the database
-    # closed (a restart) instead of failing every job of this thread.
-    close_old_connections()
+    # closed (a restart) instead of failing every job of this thread; never
+    # one inside a caller's transaction.
+    if not connection.in_atomic_block:
+        close_old_connections()
     message_deliver(message_id=message_id)
