@@ -12,7 +12,7 @@ TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
 # folder serially, `make test PYTEST_ARGS="-n 2 tests/meters"` in parallel.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint format bench lock webfonts clean
+.PHONY: run serve test lint format bench lock webfonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,34 @@ run: $(STAMP)
 	*) $(BIN)/python manage.py runserver $(HOST):$(PORT) ;; \
 	esac
 
+# Production settings on this machine's PostgreSQL and Redis, over plain HTTP
+# on HOST:PORT (HTTPS is the proxy's: SECURE_SSL_REDIRECT and HSTS stay off
+# here unless set). gunicorn with 2 × CPUs + 1 workers and a queue worker
+# beside it; SECRET_KEY from the environment or var/secret-key (made once).
+SERVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/enser
+SERVE_CACHE_URL ?= redis://127.0.0.1:6379/0
+serve: $(STAMP)
+	@mkdir -p var && [ -s var/secret-key ] || (umask 077 && $(BIN)/python -c \
+		"import secrets; print(secrets.token_urlsafe(50))" > var/secret-key)
+	@set -e; export DEBUG=false DATABASE_URL=$${DATABASE_URL:-$(SERVE_DATABASE_URL)} \
+		CACHE_URL=$${CACHE_URL:-$(SERVE_CACHE_URL)} SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret-key)} \
+		SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false} SECURE_HSTS_SECONDS=$${SECURE_HSTS_SECONDS:-0} \
+		SECURE_COOKIES=$${SECURE_COOKIES:-false}; \
+	$(BIN)/python manage.py migrate --noinput; \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
+	echo "Кабинет: http://$(HOST):$(PORT)/ (gunicorn, DEBUG=false; демо-данные: manage.py seed_demo)"; \
+	trap 'kill 0' EXIT; \
+	$(BIN)/python manage.py procrastinate worker --concurrency 4 & \
+	$(BIN)/gunicorn enser_cabinet.wsgi --bind $(HOST):$(PORT) --workers $$(( 2 * $$(nproc) + 1 )) \
+		--timeout 30 --graceful-timeout 30 --keep-alive 5 --access-logfile - \
+		--access-logformat '%(h)s "%(r)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]'
+
 test: $(STAMP)
 	$(BIN)/ruff check .
+	@# The production settings pass Django's deployment checklist.
+	DEBUG=false SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") \
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CACHE_URL=$${CACHE_URL:-$(TEST_CACHE_URL)} \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CACHE_URL=$${CACHE_URL:-$(TEST_CACHE_URL)} \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true \
