@@ -106,7 +106,7 @@ def test_the_parts_and_the_comma_are_one_display_with_the_message_below(customer
     display = re.search(r'<div class="reading-display">(.*?)</div>', html, re.S).group(1)
     parts = re.findall(r'<input [^>]*name="(\w+)"|class="reading-display__comma"', display)
     assert [p or "," for p in parts] == ["whole", ",", "fraction"]
-    assert 'style="--digits: 6"' in display and 'style="--digits: 3"' in display
+    assert 'class="digits digits--6"' in display and 'class="digits digits--3"' in display
     assert html.index('<div class="reading-display">') < html.index('id="id_whole_error"')
     assertContains(response, "Показания не могут быть меньше последних принятых", status_code=400)
 
