@@ -45,6 +45,18 @@ def appeal_number_next(*, year: int) -> str:
     return f"{year}-{counter.last:06d}"
 
 
+class FormAlreadySent(Exception):
+    """The form's token has filed an appeal before.
+
+    `appeal` is that appeal when the same sender (contract and e-mail) sends
+    again, None when someone else holds the token: theirs is not to be shown.
+    """
+
+    def __init__(self, appeal: Appeal | None):
+        super().__init__(appeal)
+        self.appeal = appeal
+
+
 def appeal_create(
     *,
     data: dict,
@@ -52,8 +64,14 @@ def appeal_create(
     kinds: list[Kind],
     contract: Contract | None = None,
     user: User | None = None,
+    form_token: str | None = None,
 ) -> Appeal:
-    """Registers an appeal with its documents; files are removed again if anything fails."""
+    """Registers an appeal with its documents; files are removed again if anything fails.
+
+    With `form_token`, one form files one appeal: sent again, even at the same
+    moment from two workers, it raises FormAlreadySent (the unique token is
+    the database's to enforce) and stores nothing.
+    """
     saved = []
     try:
         with transaction.atomic():
@@ -73,6 +91,7 @@ def appeal_create(
                 message=data.get("message", "").strip(),
                 consent_personal_data=data["consent_personal_data"],
                 consent_accuracy=data["consent_accuracy"],
+                form_token=form_token,
             )
             AppealStatusChange.objects.create(
                 appeal=appeal, status=Appeal.Status.NEW, changed_at=now, changed_by=user
@@ -88,11 +107,24 @@ def appeal_create(
                 document.file.save(upload.name, upload, save=False)
                 saved.append(document.file)
                 document.save()
-    except BaseException:
+    except BaseException as error:
         for stored in saved:
             stored.storage.delete(stored.name)
+        earlier = None
+        if form_token is not None and isinstance(error, IntegrityError):
+            # The same form filed its appeal a moment (or a day) ago.
+            earlier = Appeal.objects.filter(form_token=form_token).first()
+        if earlier is not None:
+            same = _same_sender(earlier, data=data, contract=contract)
+            raise FormAlreadySent(earlier if same else None) from None
         raise
     return appeal
+
+
+def _same_sender(appeal: Appeal, *, data: dict, contract: Contract | None) -> bool:
+    return appeal.contract_id == (contract.pk if contract else None) and (
+        appeal.email.casefold() == data["email"].casefold()
+    )
 
 
 def appeal_status_set(*, appeal: Appeal, status: str, by: User | None, at: dt.datetime | None = None) -> bool:

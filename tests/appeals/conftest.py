@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from appeals.documents import KINDS
+from appeals.forms import form_token_issue
 from appeals.models import AppealType, Branch, PremisesType
 from appeals.services import appeal_create
 
@@ -95,12 +96,14 @@ def form_data(choices: dict, **overrides) -> dict:
         "consent_personal_data": "on",
         "consent_accuracy": "on",
         "website": "",
+        # A fresh form each time, as a browser gets from the page.
+        "token": form_token_issue(),
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 
 
-def make_appeal(choices: dict, *, contract=None, files=(), **overrides):
+def make_appeal(choices: dict, *, contract=None, files=(), form_token=None, **overrides):
     from appeals.documents import document_kind
 
     data = {
@@ -117,7 +120,9 @@ def make_appeal(choices: dict, *, contract=None, files=(), **overrides):
     uploads = [upload(name) for name in files]
     kinds = [document_kind(u, u.name) for u in uploads]
     user = contract.user if contract is not None else None
-    return appeal_create(data=data, files=uploads, kinds=kinds, contract=contract, user=user)
+    return appeal_create(
+        data=data, files=uploads, kinds=kinds, contract=contract, user=user, form_token=form_token
+    )
 
 
 @pytest.fixture
