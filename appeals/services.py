@@ -52,7 +52,7 @@ class FormAlreadySent(Exception):
     again, None when someone else holds the token: theirs is not to be shown.
     """
 
-    def __init__(self, appeal: Appeal | None):
+    def __init__(self, appeal: Appeal | None) -> None:
         super().__init__(appeal)
         self.appeal = appeal
 
