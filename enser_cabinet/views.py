@@ -15,8 +15,10 @@ def ratelimited(request, exception=None):
     return response
 
 
-# When the limit's window is not known (the cache failed): a minute.
+# When the limit's window is not known: a minute.
 RETRY_AFTER_UNKNOWN = 60
+# The shared cache is down: "попробуйте через несколько минут".
+RETRY_AFTER_UNAVAILABLE = 120
 
 
 def wait_text(seconds: int) -> str:
@@ -49,6 +51,13 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
+
+
+def service_unavailable(request, exception=None):
+    """A part the page needs (the shared cache) does not answer: 503, come back in a few minutes."""
+    response = render(request, "errors/503.html", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
+    return response
 
 
 def server_error(request):
