@@ -206,6 +206,8 @@ BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 # A form refused for its missing or stale CSRF token: a page in Russian that says what to do.
 CSRF_FAILURE_VIEW = "enser_cabinet.views.csrf_failure"
+# The load balancer's /healthz stays plain HTTP should SECURE_SSL_REDIRECT be turned on.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
