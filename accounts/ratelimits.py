@@ -1,11 +1,14 @@
 """Keys for django-ratelimit that count by what a person typed."""
 
+import logging
+
 from django.http import HttpRequest
-from django_ratelimit.core import get_usage
 from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.validators import normalize_contract_number
-from enser_cabinet.ratelimit import RateLimited, limit_rate
+from enser_cabinet.ratelimit import CacheUnavailable, RateLimited, limit_rate, usage_get
+
+logger = logging.getLogger(__name__)
 
 
 def contract_number_key(group: str, request: HttpRequest) -> str:
@@ -41,12 +44,16 @@ def sms_limits_check(request: HttpRequest, *, phone: PhoneNumber | str) -> None:
     """SMS sends per phone and per address: over either, RateLimited (429)
     before anything is written or sent."""
     for group, key, rate in _sms_limits(phone):
-        usage = get_usage(request, group=group, key=key, rate=rate)
+        usage = usage_get(request, group=group, key=key, rate=rate)
         if usage is not None and usage["count"] >= usage["limit"]:
             raise RateLimited(retry_after=usage["time_left"] if usage["time_left"] > 0 else None)
 
 
 def sms_limits_count(request: HttpRequest, *, phone: PhoneNumber | str) -> None:
-    """Counts an SMS that was sent."""
-    for group, key, rate in _sms_limits(phone):
-        get_usage(request, group=group, key=key, rate=rate, increment=True)
+    """Counts an SMS that was sent. It has left, so a cache failing only now
+    does not turn the step into an error page: the code is on its way."""
+    try:
+        for group, key, rate in _sms_limits(phone):
+            usage_get(request, group=group, key=key, rate=rate, increment=True)
+    except CacheUnavailable:
+        logger.warning("an SMS to %s went uncounted: the cache is unavailable", phone)

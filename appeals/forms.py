@@ -1,5 +1,8 @@
+import secrets
+
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.template.defaultfilters import filesizeformat
 from phonenumber_field.formfields import PhoneNumberField
 
@@ -8,6 +11,14 @@ from appeals.documents import ALLOWED_KINDS_TEXT, documents_validate
 from appeals.models import AppealType, Branch, PremisesType
 
 REPICK_FILES = "Файлы не сохранены: выберите документы снова."
+FORM_STALE = "Форма устарела: проверьте поля и отправьте обращение еще раз."
+FORM_SPENT = "Эта форма уже отправлена. Проверьте поля и отправьте обращение еще раз."
+FORM_KEY_SALT = "appeals.form-token"
+
+
+def form_token_issue() -> str:
+    """A new form's one-time key, signed so that only keys this site gave out are taken."""
+    return signing.Signer(salt=FORM_KEY_SALT).sign(secrets.token_urlsafe(16))
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -62,6 +73,8 @@ class AppealForm(forms.Form):
     )
     # Hidden from people (CSS and aria-hidden); only robots fill it in.
     website = forms.CharField(label="Не заполняйте это поле", required=False)
+    # The form's one-time key (see page_token); cleaned, the unsigned value.
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,6 +92,25 @@ class AppealForm(forms.Form):
     @property
     def is_spam(self) -> bool:
         return bool(self.data.get("website", "").strip())
+
+    @property
+    def page_token(self) -> str:
+        """The key the page carries: the one sent while it is good and unspent, else a new one."""
+        if self.is_bound and "token" not in self.errors:
+            return self.data["token"]
+        return form_token_issue()
+
+    def clean_token(self) -> str:
+        try:
+            return signing.Signer(salt=FORM_KEY_SALT).unsign(self.cleaned_data["token"])
+        except signing.BadSignature:
+            raise forms.ValidationError(FORM_STALE) from None
+
+    def token_spent(self) -> None:
+        """Someone else's appeal was filed with this key: the page comes back with a new one."""
+        self.add_error("token", FORM_SPENT)
+        if self.cleaned_data.get("documents") and "documents" not in self.errors:
+            self.add_error("documents", REPICK_FILES)
 
     def clean_documents(self):
         files = self.cleaned_data["documents"]

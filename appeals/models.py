@@ -113,6 +113,11 @@ class Appeal(models.Model):
     )
     replied_at = models.DateTimeField("ответ отправлен", null=True, blank=True, editable=False)
     replied_by = _person("ответил", editable=False)
+    # The form's one-time key: a second sending of the same form (a double
+    # click, a resent page) finds this appeal instead of filing another.
+    form_token = models.CharField(
+        "ключ формы", max_length=32, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = "обращение"

@@ -45,6 +45,18 @@ def appeal_number_next(*, year: int) -> str:
     return f"{year}-{counter.last:06d}"
 
 
+class FormAlreadySent(Exception):
+    """The form's token has filed an appeal before.
+
+    `appeal` is that appeal when the same sender (contract and e-mail) sends
+    again, None when someone else holds the token: theirs is not to be shown.
+    """
+
+    def __init__(self, appeal: Appeal | None) -> None:
+        super().__init__(appeal)
+        self.appeal = appeal
+
+
 def appeal_create(
     *,
     data: dict,
@@ -53,10 +65,16 @@ def appeal_create(
     contract: Contract | None = None,
     user: User | None = None,
     absolute: Callable[[str], str],
+    form_token: str | None = None,
 ) -> Appeal:
     """Registers an appeal with its documents and queues its letters, all in
     one transaction; files are removed again if anything fails.
-    `absolute(path)` makes the letters' links absolute."""
+    `absolute(path)` makes the letters' links absolute.
+
+    With `form_token`, one form files one appeal: sent again, even at the same
+    moment from two workers, it raises FormAlreadySent (the unique token is
+    the database's to enforce) and stores nothing.
+    """
     saved = []
     try:
         with transaction.atomic():
@@ -76,6 +94,7 @@ def appeal_create(
                 message=data.get("message", "").strip(),
                 consent_personal_data=data["consent_personal_data"],
                 consent_accuracy=data["consent_accuracy"],
+                form_token=form_token,
             )
             AppealStatusChange.objects.create(
                 appeal=appeal, status=Appeal.Status.NEW, changed_at=now, changed_by=user
@@ -92,11 +111,24 @@ def appeal_create(
                 saved.append(document.file)
                 document.save()
             appeal_letters_queue(appeal=appeal, absolute=absolute)
-    except BaseException:
+    except BaseException as error:
         for stored in saved:
             stored.storage.delete(stored.name)
+        earlier = None
+        if form_token is not None and isinstance(error, IntegrityError):
+            # The same form filed its appeal a moment (or a day) ago.
+            earlier = Appeal.objects.filter(form_token=form_token).first()
+        if earlier is not None:
+            same = _same_sender(earlier, data=data, contract=contract)
+            raise FormAlreadySent(earlier if same else None) from None
         raise
     return appeal
+
+
+def _same_sender(appeal: Appeal, *, data: dict, contract: Contract | None) -> bool:
+    return appeal.contract_id == (contract.pk if contract else None) and (
+        appeal.email.casefold() == data["email"].casefold()
+    )
 
 
 def appeal_status_set(*, appeal: Appeal, status: str, by: User | None, at: dt.datetime | None = None) -> bool:

@@ -16,7 +16,7 @@ from accounts.models import Contract, User
 from appeals import selectors
 from appeals.forms import AppealForm
 from appeals.models import Appeal
-from appeals.services import appeal_create
+from appeals.services import FormAlreadySent, appeal_create
 from enser_cabinet.http import client_ip
 from enser_cabinet.ratelimit import limit, ratelimit
 
@@ -58,17 +58,23 @@ def _new_appeal(request: HttpRequest) -> HttpResponse:
             logger.warning("appeal honeypot filled from %s", client_ip(request))
             return render(request, "errors/400.html", status=400)
         if form.is_valid():
-            appeal = appeal_create(
-                data=form.cleaned_data,
-                files=form.cleaned_data["documents"],
-                kinds=form.document_kinds,
-                contract=contract,
-                user=request.user if request.user.is_authenticated else None,
-                absolute=request.build_absolute_uri,
-            )
-            sent = request.session.get(SENT_SESSION_KEY, [])[-4:]
-            request.session[SENT_SESSION_KEY] = [*sent, appeal.pk]
-            return redirect("appeals:sent", token=signing.dumps(appeal.pk, salt=SENT_SALT))
+            try:
+                appeal = appeal_create(
+                    data=form.cleaned_data,
+                    files=form.cleaned_data["documents"],
+                    kinds=form.document_kinds,
+                    contract=contract,
+                    user=request.user if request.user.is_authenticated else None,
+                    absolute=request.build_absolute_uri,
+                    form_token=form.cleaned_data["token"],
+                )
+            except FormAlreadySent as repeat:
+                # A double click or a resent page: the first sending's result, nothing new.
+                if repeat.appeal is not None:
+                    return _to_sent_page(request, repeat.appeal)
+                form.token_spent()
+            else:
+                return _to_sent_page(request, appeal)
     else:
         form = AppealForm(initial=_initial_from(contract, request.user))
     template = "appeals/new_cabinet.html" if contract else "appeals/new.html"
@@ -78,6 +84,12 @@ def _new_appeal(request: HttpRequest) -> HttpResponse:
         {"form": form, "contract": contract, "tab": "appeals"},
         status=400 if form.errors else 200,
     )
+
+
+def _to_sent_page(request: HttpRequest, appeal: Appeal) -> HttpResponse:
+    sent = [pk for pk in request.session.get(SENT_SESSION_KEY, []) if pk != appeal.pk][-4:]
+    request.session[SENT_SESSION_KEY] = [*sent, appeal.pk]
+    return redirect("appeals:sent", token=signing.dumps(appeal.pk, salt=SENT_SALT))
 
 
 def _initial_from(contract: Contract | None, user: User | AnonymousUser) -> dict:

@@ -8,6 +8,11 @@ does (same groups, keys and windows) and raises RateLimited with them.
 Rates are named, never written out: `limit("sign_in_ip")` reads
 settings.RATE_LIMITS on each request, so the one table there (and a test's
 override of it) holds for every view.
+
+The counters live in the shared cache (Redis). When it does not answer,
+nothing can be counted, and the request stops with CacheUnavailable before
+the view writes anything (503, enser_cabinet.middleware), rather than a
+500 or a "too many attempts" that is not true.
 """
 
 from collections.abc import Callable
@@ -18,6 +23,17 @@ from django.http import HttpRequest
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 from django_ratelimit.exceptions import Ratelimited
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
+
+# What the cache raises when Redis is down, hung (socket timeouts) or refusing writes.
+CACHE_ERRORS = (RedisError, ConnectionInterrupted)
+# get_usage()'s answer when the cache failed without raising (RATELIMIT_FAIL_OPEN off).
+_CACHE_FAILED = {"count": 0, "limit": 0, "should_limit": True, "time_left": -1}
+
+
+class CacheUnavailable(Exception):
+    """The shared cache did not answer, so rate limits cannot be counted."""
 
 
 class RateLimited(Ratelimited):
@@ -41,11 +57,30 @@ def limit(name: str) -> Callable[[str, HttpRequest], str]:
     return current
 
 
+def usage_get(
+    request: HttpRequest,
+    *,
+    group: str | None = None,
+    fn: Callable | None = None,
+    key: str | Callable | None = None,
+    rate: str | Callable | None = None,
+    method: str | list[str] | None = ALL,
+    increment: bool = False,
+) -> dict | None:
+    """django_ratelimit.core.get_usage, raising CacheUnavailable when the cache fails."""
+    try:
+        usage = get_usage(request, group, fn, key, rate, method, increment)
+    except CACHE_ERRORS as error:
+        raise CacheUnavailable from error
+    if usage == _CACHE_FAILED:
+        raise CacheUnavailable
+    return usage
+
+
 def limit_reached(usage: dict | None) -> RateLimited | None:
     """The exception to raise for a get_usage() answer that is over its limit."""
     if usage is None or not usage["should_limit"]:
         return None
-    # time_left is -1 when the cache could not be read: no promise then.
     return RateLimited(retry_after=usage["time_left"] if usage["time_left"] > 0 else None)
 
 
@@ -53,7 +88,7 @@ def ratelimit(group=None, key=None, rate=None, method=ALL, block=True):
     def decorator(fn):
         @wraps(fn)
         def wrapper(request, *args, **kwargs):
-            usage = get_usage(request, group, fn, key, rate, method, increment=True)
+            usage = usage_get(request, group=group, fn=fn, key=key, rate=rate, method=method, increment=True)
             exceeded = limit_reached(usage)
             request.limited = exceeded is not None or getattr(request, "limited", False)
             if exceeded is not None and block:

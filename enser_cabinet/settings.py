@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "enser_cabinet.middleware.CacheUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "enser_cabinet.urls"
@@ -125,6 +126,15 @@ CACHES = {
         "CACHE_URL", default=env.str("REDIS_URL", default="locmemcache://enser-cabinet")
     ),
 }
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    # A Redis that is down or hung must not hold a worker: each call gives
+    # up after these seconds, and rate-limited forms answer 503 instead of waiting.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_CONNECT_TIMEOUT", default=1.0),
+            "SOCKET_TIMEOUT": env.float("CACHE_TIMEOUT", default=1.0),
+        }
+    )
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = "enser_cabinet.http.client_ip"
 RATELIMIT_VIEW = "enser_cabinet.views.ratelimited"

@@ -10,6 +10,7 @@ admin.site.index_title = "Администрирование"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("healthz", views.healthz, name="healthz"),
     path("", include("cabinet.urls")),
     path("", include("accounts.urls")),
     path("", include("settlements.urls")),

@@ -1,10 +1,15 @@
-"""Pages every app shares: errors, the rate-limit answer, the CSRF failure."""
+"""Pages every app shares: errors, the rate-limit answer, the CSRF failure,
+the load balancer's health check."""
 
 from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from enser_cabinet.health import health_parts
 
 
 def ratelimited(request, exception=None):
@@ -15,8 +20,10 @@ def ratelimited(request, exception=None):
     return response
 
 
-# When the limit's window is not known (the cache failed): a minute.
+# When the limit's window is not known: a minute.
 RETRY_AFTER_UNKNOWN = 60
+# The shared cache is down: "попробуйте через несколько минут".
+RETRY_AFTER_UNAVAILABLE = 120
 
 
 def wait_text(seconds: int) -> str:
@@ -51,6 +58,13 @@ def page_not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
+def service_unavailable(request, exception=None):
+    """A part the page needs (the shared cache) does not answer: 503, come back in a few minutes."""
+    response = render(request, "errors/503.html", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
+    return response
+
+
 def server_error(request):
     return render(request, "errors/500.html", status=500)
 
@@ -61,3 +75,17 @@ def favicon(request):
     response = redirect(static("img/logo.svg"))
     patch_cache_control(response, public=True, max_age=24 * 60 * 60)
     return response
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """For the load balancer: 200 "ok" when the database, the cache and the
+    queue are fine, else 503 naming what fails. No session, no rate limit."""
+    parts = health_parts()
+    failing = [part.name for part in parts if not part.ok]
+    lines = ["failing: " + ", ".join(failing) if failing else "ok"]
+    lines += [f"{part.name}: {part.state}" for part in parts]
+    return HttpResponse(
+        "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8", status=503 if failing else 200
+    )

@@ -1,6 +1,7 @@
 """Fixtures every test folder shares: customers with contracts and their
 clients, a clean cache (rate-limit counters) for each test."""
 
+import contextlib
 import datetime as dt
 import email
 import email.policy
@@ -9,6 +10,7 @@ import os
 import re
 import socket
 import time
+from collections.abc import Iterator
 from decimal import Decimal
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -17,6 +19,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
+from pytest_django.asserts import assertContains
 
 from accounts.models import Contract, Organization, User
 from settlements.models import Invoice, InvoiceLine, Payment
@@ -123,6 +126,52 @@ def smtp_server(settings) -> SMTPCollector:
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield collector
     controller.stop()
+
+
+def closed_port() -> int:
+    """A local port nothing listens on: bound a moment ago and let go."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class CacheSwitch:
+    """The shared cache as the settings give it, or a Redis on a closed port."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.live = settings.CACHES
+        self.dead = {
+            "default": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+                "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+            }
+        }
+
+    @contextlib.contextmanager
+    def down(self) -> Iterator[None]:
+        self.settings.CACHES = self.dead
+        try:
+            yield
+        finally:
+            self.settings.CACHES = self.live
+
+
+@pytest.fixture
+def redis(settings) -> CacheSwitch:
+    """`with redis.down():` the shared cache (rate-limit counters) does not answer."""
+    return CacheSwitch(settings)
+
+
+def assert_unavailable(response) -> None:
+    """The 503 page a form gets while the shared cache is down."""
+    for text in ["Сервис временно недоступен", "попробуйте через несколько минут"]:
+        assertContains(response, text, status_code=503)
+    assertContains(response, "Отправленные данные не сохранены.", status_code=503)
+    # In the site's layout, as the other error pages.
+    assertContains(response, '<link rel="stylesheet"', status_code=503)
+    assert response["Retry-After"] == "120"
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from appeals.documents import KINDS
+from appeals.forms import form_token_issue
 from appeals.models import AppealType, Branch, PremisesType
 from appeals.services import appeal_create
 from tests.queue import queued_jobs_run
@@ -96,12 +97,14 @@ def form_data(choices: dict, **overrides) -> dict:
         "consent_personal_data": "on",
         "consent_accuracy": "on",
         "website": "",
+        # A fresh form each time, as a browser gets from the page.
+        "token": form_token_issue(),
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 
 
-def make_appeal(choices: dict, *, contract=None, files=(), **overrides):
+def make_appeal(choices: dict, *, contract=None, files=(), form_token=None, **overrides):
     from appeals.documents import document_kind
 
     data = {
@@ -125,6 +128,7 @@ def make_appeal(choices: dict, *, contract=None, files=(), **overrides):
         contract=contract,
         user=user,
         absolute=lambda path: f"http://testserver{path}",
+        form_token=form_token,
     )
     queued_jobs_run()  # its acknowledgment and branch notice leave, as after the form
     return appeal

@@ -11,7 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from appeals.models import Appeal, AppealDocument, AppealType
 from outbox.models import OutgoingMessage
 from tests.appeals.conftest import BRANCH_EMAIL, FAKES, SAMPLES, form_data, upload
-from tests.conftest import errors_on
+from tests.conftest import assert_unavailable, errors_on
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +285,13 @@ def test_the_default_limits_hold_at_their_edges(client, choices, media_root):
     at_limit = [upload("scan.pdf", SAMPLES["scan.pdf"].ljust(10 * mb, b"0")) for _ in range(2)]
     assert client.post(NEW, {**form_data(choices), "documents": at_limit}).status_code == 302
     assert sum(p.stat().st_size for p in stored_files(media_root)) == 20 * mb
+
+
+def test_with_the_cache_down_the_form_answers_503_and_stores_nothing(client, choices, media_root, redis):
+    data = form_data(choices)
+    with redis.down():
+        assert_unavailable(client.post(NEW, {**data, "documents": [upload("scan.pdf")]}))
+        assert client.get(NEW).status_code == 200
+    assert not Appeal.objects.exists() and not AppealDocument.objects.exists()
+    assert stored_files(media_root) == [] and mail.outbox == []
+    assert client.post(NEW, data).status_code == 302

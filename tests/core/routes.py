@@ -37,6 +37,7 @@ PUBLIC = {
     "appeals:edo",
     "appeals:sent",
     "favicon",
+    "healthz",
 }
 
 

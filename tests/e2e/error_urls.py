@@ -15,6 +15,7 @@ ERROR_PAGES = {
     413: lambda request: views.bad_request(request, RequestDataTooBig()),
     429: views.ratelimited,
     500: views.server_error,
+    503: views.service_unavailable,
 }
 
 

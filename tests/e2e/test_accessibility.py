@@ -36,6 +36,7 @@ PUBLIC_PAGES = [
     "/__error__/413/",
     "/__error__/429/",
     "/__error__/500/",
+    "/__error__/503/",
 ]
 
 # Cabinet pages of the demo customer 12345-ЭС; {invoice}, {meter}, {appeal}

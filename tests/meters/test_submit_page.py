@@ -11,7 +11,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from meters.models import Reading
-from tests.conftest import client_for
+from tests.conftest import assert_unavailable, client_for
 from tests.meters.conftest import add_reading, make_meter, monthly_history
 from tests.meters.test_pages import text_of
 
@@ -144,3 +144,15 @@ def test_the_page_runs_the_same_queries_for_one_meter_and_for_many_with_long_his
         add_reading(each, dt.date(2026, 11, 3), "9999", status=Reading.Status.REVIEW)
     with django_assert_num_queries(len(few.captured_queries)):
         _visit(client, first)
+
+
+def test_with_the_cache_down_a_reading_answers_503_and_is_not_saved(
+    customer_client, meter, fixed_today, redis
+):
+    value = {"whole": "1383", "fraction": "725"}
+    with redis.down():
+        assert_unavailable(customer_client.post(submit_url(meter), value))
+        assert customer_client.get(submit_url(meter)).status_code == 200
+    assert not Reading.objects.exists()
+    assert customer_client.post(submit_url(meter), value).status_code == 302
+    assert Reading.objects.count() == 1
