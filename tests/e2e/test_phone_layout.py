@@ -106,8 +106,10 @@ def demo(settings, tmp_path) -> Contract:
 
 @contextmanager
 def signed_in(browser, live_server, *, width: int, height: int, mobile: bool = True):
+    # The test injects a deliberately broken style to prove its check can fail;
+    # the page's Content-Security-Policy would refuse it (tested on its own).
     context = browser.new_context(
-        viewport={"width": width, "height": height}, locale="ru-RU", is_mobile=mobile
+        viewport={"width": width, "height": height}, locale="ru-RU", is_mobile=mobile, bypass_csp=True
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
