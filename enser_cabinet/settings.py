@@ -202,7 +202,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # "Запомнить данные": unchecked, the session ends with the browser; checked,
 # it lasts REMEMBER_ME_DAYS.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database and are read through the cache
+# (enser_cabinet/sessions.py): a signed-in page does not query them.
+SESSION_ENGINE = "enser_cabinet.sessions"
 SESSION_COOKIE_AGE = env.int("REMEMBER_ME_DAYS", default=30) * 24 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
