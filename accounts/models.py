@@ -56,6 +56,10 @@ class Contract(models.Model):
         choices=RegistrationMethod.choices,
         blank=True,
     )
+    # Raised by database triggers on every change of the contract's invoices,
+    # their lines and its payments (settlements/migrations): statements are
+    # cached under it and can never be served stale.
+    data_version = models.PositiveBigIntegerField("версия данных расчетов", default=0, editable=False)
 
     class Meta:
         verbose_name = "договор"

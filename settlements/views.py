@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from accounts.decorators import customer_required
 from enser_cabinet.ratelimit import limit, ratelimit
 from settlements import ledger, pdf, xlsx
+from settlements.cache import statement_cached, statement_keep, statement_key
 from settlements.downloads import PDF, XLSX, attachment_response, statement_filename
 from settlements.forms import PeriodForm
 
@@ -74,23 +75,34 @@ def statement_download(
     tab: Tab, write: Callable[..., bytes], extension: str
 ) -> Callable[[HttpRequest], HttpResponse]:
     """The tab's statement for the period as a file, e.g.
-    spravka-vzaimoraschety-12345-ES-2021-10-01-2021-12-31.pdf."""
+    spravka-vzaimoraschety-12345-ES-2021-10-01-2021-12-31.pdf. A file made
+    before for the same data is sent from the cache (settlements/cache.py)."""
+    content_type = PDF if extension == "pdf" else XLSX
 
-    @with_statement(tab)
-    def download(request: HttpRequest, form: PeriodForm, statement: ledger.Statement) -> HttpResponse:
+    # A long PDF takes seconds of a worker: one customer may not make them all.
+    @ratelimit(key="user_or_ip", rate=limit("statements"), group="settlements:statements", block=True)
+    def make(request: HttpRequest, period: ledger.Period, key: str) -> bytes:
+        content = write(statement=tab.read(contract=request.contract, period=period))
+        statement_keep(key, content)
+        return content
+
+    @require_safe
+    @customer_required
+    def download(request: HttpRequest) -> HttpResponse:
+        form = PeriodForm(request.GET, today=timezone.localdate())
+        if not form.is_valid():
+            return render_tab(request, tab, {"form": form}, status=400)
+        contract, period = request.contract, form.period
+        key = statement_key(contract=contract, kind=tab.kind, extension=extension, period=period)
+        content = statement_cached(key)
+        if content is None:
+            content = make(request, period, key)
         filename = statement_filename(
-            kind=tab.kind,
-            contract_number=statement.contract.number,
-            period=statement.period,
-            extension=extension,
+            kind=tab.kind, contract_number=contract.number, period=period, extension=extension
         )
-        content_type = PDF if extension == "pdf" else XLSX
-        return attachment_response(write(statement=statement), filename=filename, content_type=content_type)
+        return attachment_response(content, filename=filename, content_type=content_type)
 
-    # A long PDF takes seconds of a worker: one customer may not take them all.
-    return ratelimit(key="user_or_ip", rate=limit("statements"), group="settlements:statements", block=True)(
-        download
-    )
+    return download
 
 
 @with_statement(SETTLEMENTS)
