@@ -13,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from pypdf import PdfReader
+from weasyprint import HTML
 
 from accounts.models import Contract, Organization
 from enser_cabinet.dates import month_end
@@ -104,7 +105,19 @@ def monthly_charges(years: int) -> ChargesStatement:
     return ChargesStatement(contract=_contract(), period=period, invoices=invoices)
 
 
-def measure(name: str, render: Callable[[], bytes]) -> None:
+def bare_table(rows: int, columns: int, *, landscape: bool = False) -> bytes:
+    """The reference: bare WeasyPrint on a plain table of as many rows and
+    columns, no template, fonts or styling of ours."""
+    row = "<tr>" + "<td>12 345,67</td>" * columns + "</tr>"
+    html = (
+        f"<style>@page {{ size: A4{' landscape' if landscape else ''}; margin: 15mm }}"
+        " table { border-collapse: collapse; width: 100% } td { border: 1px solid #999; padding: 2px 4px;"
+        f" font-size: 8pt }}</style><table>{row * rows}</table>"
+    )
+    return HTML(string=html).write_pdf()
+
+
+def measure(name: str, render: Callable[[], bytes]) -> float:
     content = render()  # the first run also loads the fonts
     seconds = []
     for _ in range(RUNS):
@@ -116,23 +129,44 @@ def measure(name: str, render: Callable[[], bytes]) -> None:
         f"{name:<58} {statistics.median(seconds):6.2f} s (min {min(seconds):.2f}, max {max(seconds):.2f})"
         f"  {pages:3d} pages  {len(content) / 1024:7.1f} KiB"
     )
+    return statistics.median(seconds)
+
+
+def against_bare(name: str, render: Callable[[], bytes], *, rows: int, columns: int, landscape: bool) -> None:
+    """The statement, then bare WeasyPrint on a table of its rows and columns."""
+    ours = measure(name, render)
+    bare = measure(
+        f"  голый WeasyPrint: таблица {rows} × {columns}",
+        lambda: bare_table(rows, columns, landscape=landscape),
+    )
+    print(f"  отношение к голому WeasyPrint: {ours / bare:.2f}")
 
 
 def main() -> None:
     print(f"PDF statements, median of {RUNS} runs after a warm-up:")
     statement = monthly_settlements(10)
-    measure(
+    against_bare(
         f"Справка по взаиморасчетам, 10 лет ({len(statement.rows)} строк)",
         lambda: settlements_statement_pdf(statement=statement),
+        rows=len(statement.rows),
+        columns=4,
+        landscape=False,
     )
     thousand = settlements_of(1000)
-    measure(
+    against_bare(
         f"Справка по взаиморасчетам, {len(thousand.rows)} строк",
         lambda: settlements_statement_pdf(statement=thousand),
+        rows=len(thousand.rows),
+        columns=4,
+        landscape=False,
     )
     charges = monthly_charges(10)
     lines = sum(len(item.lines) for item in charges.invoices)
-    measure(
+    # Each invoice is a heading row over its lines, in twelve columns.
+    against_bare(
         f"Справка по начислениям, 10 лет ({len(charges.invoices)} счетов, {lines} строк)",
         lambda: charges_statement_pdf(statement=charges),
+        rows=len(charges.invoices) + lines,
+        columns=12,
+        landscape=True,
     )
