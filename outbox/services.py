@@ -6,9 +6,8 @@ transaction (Procrastinate defers through Django's own connection), so an
 action that rolls back leaves neither, and one that commits always has its
 messages queued. A failed send is tried again after DELAYS, then the
 message is marked failed, its job ends failed, and staff may send it again
-from admin. On the
-embedded SQLite demo (JOBS_INLINE) the same delivery runs in the web
-process right after the commit, once.
+from admin. On the embedded SQLite demo (JOBS_INLINE) the same delivery runs
+in the web process right after the commit, once.
 """
 
 import contextlib
