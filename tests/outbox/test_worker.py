@@ -9,6 +9,7 @@ which is all a worker looks at to take a job again.
 """
 
 import asyncio
+import threading
 import time
 
 import pytest
@@ -30,7 +31,7 @@ from outbox.services import DELAYS, MAX_ATTEMPTS, email_queue, sms_queue
 from outbox.tasks import deliver
 from tests.appeals.conftest import BRANCH_EMAIL, form_data, upload
 from tests.conftest import SMTPCollector
-from tests.outbox.conftest import MailServer, SilentServer, free_port, wait_for
+from tests.outbox.conftest import DEADLINE, MailServer, SilentServer, free_port, wait_for
 
 pytestmark = [pytest.mark.real_worker, pytest.mark.django_db(transaction=True)]
 
@@ -183,15 +184,29 @@ def test_a_transaction_that_rolls_back_leaves_no_message_and_no_job(choices, com
 
 
 def _as_the_worker_runs(task, **kwargs) -> None:
-    """Runs a periodic task's function as a worker would, then closes the
-    connection the queue's calls opened in asgiref's thread."""
+    """Runs a periodic task's function as a worker would, on an event loop of
+    its own thread (a browser test may have left one running in this one),
+    then closes the connection the queue's calls opened in asgiref's thread."""
 
     async def run():
         context = JobContext(app=app, job=None, start_timestamp=time.time(), abort_reason=lambda: None)
         await task(context, **kwargs)
         await sync_to_async(connections.close_all)()
 
-    asyncio.run(run())
+    errors = []
+
+    def in_thread():
+        try:
+            asyncio.run(run())
+        except Exception as error:  # reported to the test
+            errors.append(error)
+
+    thread = threading.Thread(target=in_thread)
+    thread.start()
+    thread.join(timeout=DEADLINE)
+    assert not thread.is_alive(), "the periodic task did not finish"
+    if errors:
+        raise errors[0]
 
 
 def test_a_job_whose_worker_died_mid_send_is_taken_again_and_sent_once(settings, workers):
