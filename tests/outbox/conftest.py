@@ -230,7 +230,10 @@ def silent_mail_server(settings) -> Iterator[SilentServer]:
 
 
 class Twilio(FakeTwilio):
+    """Its own received list and status: tests of FakeTwilio change that class's."""
+
     received: list = []
+    status = 201
 
 
 @pytest.fixture
@@ -238,6 +241,7 @@ def twilio(settings) -> Iterator[type[Twilio]]:
     """The loopback Twilio API (tests/accounts/test_sms_backends.py), for the
     test's process and its workers."""
     Twilio.received = []
+    Twilio.status = 201
     server = ThreadingHTTPServer(("127.0.0.1", 0), Twilio)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
