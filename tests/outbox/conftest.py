@@ -141,7 +141,9 @@ def queue_tables_empty() -> None:
 
 @pytest.fixture
 def committed(transactional_db) -> Iterator[None]:
-    """Data and jobs committed for real, the queue emptied afterwards."""
+    """Data and jobs committed for real, on a queue emptied before and after
+    (other transactional tests leave their jobs there)."""
+    queue_tables_empty()
     yield
     queue_tables_empty()
 
