@@ -314,6 +314,8 @@ def test_two_jobs_for_one_message_at_once_send_it_once(workers):
         worker = workers.start(concurrency=2)
 
         wait_for(lambda: states(message)[0][0] == OutgoingMessage.State.SENT, what="sent", log=worker.log)
+        wait_for(lambda: "doing" not in statuses(), what="both jobs done with", log=worker.log)
+        assert len(mail.messages) == 1
         # The job that found the message being sent comes back later to make sure it went.
         retries_due_now(1, worker)
         wait_for(lambda: statuses() == ["succeeded"] * 2, what="both jobs succeeded", log=worker.log)
