@@ -12,7 +12,7 @@ TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
 # folder serially, `make test PYTEST_ARGS="-n 2 tests/meters"` in parallel.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run serve test lint format bench bench-load lock webfonts clean
+.PHONY: run serve test lint format bench bench-load bench-queue lock webfonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,11 @@ bench: $(STAMP)
 # database of its own next to DATABASE_URL's, driven by wrk.
 bench-load: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m bench.load $(BENCH_ARGS)
+
+# 10 000 letters through the queue to a local SMTP server, one worker and two;
+# on a database of its own (bench_queue) on DATABASE_URL's server.
+bench-queue: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m bench queue $(BENCH_ARGS)
 
 # After editing requirements.in or requirements-dev.in: the whole tree,
 # pinned with hashes, in requirements.txt and requirements-dev.txt.

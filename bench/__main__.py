@@ -1,10 +1,19 @@
+"""`python -m bench`: the PDF statement benchmarks; `python -m bench queue`:
+the job queue's (bench/queue.py, on a database of its own)."""
+
 import os
+import sys
 
-import django
+if sys.argv[1:2] == ["queue"]:
+    from bench.queue import main as queue_main
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enser_cabinet.settings")
-django.setup()
+    queue_main(sys.argv[2:])  # sets Django up on its own database
+else:
+    import django
 
-from bench.statements import main  # noqa: E402 (needs Django set up)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enser_cabinet.settings")
+    django.setup()
 
-main()
+    from bench.statements import main
+
+    main()

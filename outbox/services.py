@@ -5,11 +5,12 @@ A message is saved and its delivery job deferred in the caller's
 transaction (Procrastinate defers through Django's own connection), so an
 action that rolls back leaves neither, and one that commits always has its
 messages queued. A failed send is tried again after DELAYS, then the
-message is marked failed and staff may send it again from admin. On the
-embedded SQLite demo (JOBS_INLINE) the same delivery runs in the web
-process right after the commit, once.
+message is marked failed, its job ends failed, and staff may send it again
+from admin. On the embedded SQLite demo (JOBS_INLINE) the same delivery runs
+in the web process right after the commit, once.
 """
 
+import contextlib
 import datetime as dt
 import logging
 from functools import partial
@@ -34,7 +35,13 @@ BULK_QUEUE, BULK_PRIORITY = "messages", 0
 
 
 class DeliveryFailed(Exception):
-    """This attempt failed; the job is to be tried again later."""
+    """This attempt failed (recorded on the message) or found another job
+    sending the message. `retry_in`: seconds until the next attempt, None when
+    the message has failed for good (the job then ends failed too)."""
+
+    def __init__(self, error: str, *, retry_in: int | None):
+        super().__init__(error)
+        self.retry_in = retry_in
 
 
 def email_queue(
@@ -83,7 +90,7 @@ def _queue(message: OutgoingMessage) -> OutgoingMessage:
 
 def _delivery_defer(message: OutgoingMessage) -> None:
     if settings.JOBS_INLINE:
-        transaction.on_commit(partial(message_deliver, message_id=message.pk), robust=True)
+        transaction.on_commit(partial(_deliver_inline, message_id=message.pk), robust=True)
         return
     from outbox.tasks import deliver
 
@@ -93,24 +100,49 @@ def _delivery_defer(message: OutgoingMessage) -> None:
 
 def message_deliver(*, message_id: int) -> None:
     """Sends a queued message once. A failure is recorded on the message and
-    raises DeliveryFailed while attempts remain; the last one marks it failed."""
-    message = OutgoingMessage.objects.filter(pk=message_id, state=OutgoingMessage.State.QUEUED).first()
-    if message is None:
-        return  # sent already, or sent again by staff under another job
-    try:
-        _send(message)
-    except Exception as error:  # any failure of this attempt is the message's failure
-        _failure_record(message, error)
-        if message.state == OutgoingMessage.State.QUEUED:
-            raise DeliveryFailed(message.last_error) from error
-        return
-    message.state = OutgoingMessage.State.SENT
-    message.attempts += 1
-    message.sent_at = timezone.now()
-    message.next_attempt_at = None
-    if message.secret:
-        message.body = message.html = ""
-    message.save(update_fields=["state", "attempts", "sent_at", "next_attempt_at", "body", "html"])
+    raises DeliveryFailed, with the delay before the next attempt while
+    attempts remain and none after the last one, which marks it failed.
+
+    The message's row stays locked while it is sent, so a second job for the
+    same message (a job put back by the stalled-job recovery while its worker
+    still lives, a double defer) does not send it twice: it tries again later
+    and finds it sent. A send is bounded by EMAIL_TIMEOUT or SMS_TIMEOUT, and
+    so is the lock.
+    """
+    with transaction.atomic():
+        message = (
+            OutgoingMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, state=OutgoingMessage.State.QUEUED)
+            .first()
+        )
+        if message is None:
+            if OutgoingMessage.objects.filter(pk=message_id, state=OutgoingMessage.State.QUEUED).exists():
+                # Another job is sending it now. Come back to make sure it
+                # went: that job's worker may die before it commits.
+                raise DeliveryFailed("another job is sending this message", retry_in=DELAYS[0])
+            return  # sent already, or failed for good
+        try:
+            _send(message)
+        except Exception as error:  # any failure of this attempt is the message's failure
+            failure, retry_in = error, _failure_record(message, error)
+        else:
+            message.state = OutgoingMessage.State.SENT
+            message.attempts += 1
+            message.sent_at = timezone.now()
+            message.next_attempt_at = None
+            if message.secret:
+                message.body = message.html = ""
+            message.save(update_fields=["state", "attempts", "sent_at", "next_attempt_at", "body", "html"])
+            return
+    # Raised once the failure is committed: inside the block it would be rolled back.
+    raise DeliveryFailed(message.last_error, retry_in=retry_in) from failure
+
+
+def _deliver_inline(*, message_id: int) -> None:
+    """The embedded demo's one attempt, right after the commit: a failure is
+    on the message and in the log already."""
+    with contextlib.suppress(DeliveryFailed):
+        message_deliver(message_id=message_id)
 
 
 def _send(message: OutgoingMessage) -> None:
@@ -124,19 +156,25 @@ def _send(message: OutgoingMessage) -> None:
     )
 
 
-def _failure_record(message: OutgoingMessage, error: Exception) -> None:
+def _failure_record(message: OutgoingMessage, error: Exception) -> int | None:
+    """Records a failed attempt; returns the seconds until the next one, None
+    when the message has failed for good. The delay counts the message's own
+    attempts, so a message staff send again starts from the first delay."""
     message.attempts += 1
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    retry_in = None
     if settings.JOBS_INLINE or message.attempts >= MAX_ATTEMPTS:
         message.state = OutgoingMessage.State.FAILED
         message.next_attempt_at = None
         logger.error("%s to %s failed for good: %s", message.name, message.to, message.last_error)
     else:
-        message.next_attempt_at = timezone.now() + dt.timedelta(seconds=DELAYS[message.attempts - 1])
+        retry_in = DELAYS[message.attempts - 1]
+        message.next_attempt_at = timezone.now() + dt.timedelta(seconds=retry_in)
         logger.warning(
             "%s to %s failed, attempt %s: %s", message.name, message.to, message.attempts, message.last_error
         )
     message.save(update_fields=["state", "attempts", "last_error", "next_attempt_at"])
+    return retry_in
 
 
 @transaction.atomic

@@ -5,16 +5,17 @@ from procrastinate.contrib.django import app
 from procrastinate.jobs import Job
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 
-from outbox.services import BULK_QUEUE, DELAYS, DeliveryFailed, message_deliver
+from outbox.services import BULK_QUEUE, DeliveryFailed, message_deliver
 
 
 class Backoff(BaseRetryStrategy):
-    """Retries a failed send after DELAYS, then lets the job fail."""
+    """Retries a failed send when the message says (DELAYS counted on its own
+    attempts, not the job's), and lets the job fail once the message has."""
 
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
-        if not isinstance(exception, DeliveryFailed) or job.attempts >= len(DELAYS):
+        if not isinstance(exception, DeliveryFailed) or exception.retry_in is None:
             return None
-        return RetryDecision(retry_in={"seconds": DELAYS[job.attempts]})
+        return RetryDecision(retry_in={"seconds": exception.retry_in})
 
 
 @app.task(name="outbox.deliver", queue=BULK_QUEUE, retry=Backoff())
