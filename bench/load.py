@@ -135,8 +135,8 @@ def _ms(text: str) -> float:
 
 def wrk(name: str, url: str, cookie: str, *, seconds: int, connections: int, warm_up: int = 3) -> Measured:
     command = ["wrk", "-t2", f"-c{connections}", "--latency", "-H", f"Cookie: {cookie}", url]
-    subprocess.run([*command[:3], f"-d{warm_up}s", *command[3:]], check=True, capture_output=True)  # noqa: S603
-    output = subprocess.run(  # noqa: S603
+    subprocess.run([*command[:3], f"-d{warm_up}s", *command[3:]], check=True, capture_output=True)
+    output = subprocess.run(
         [*command[:3], f"-d{seconds}s", *command[3:]], check=True, capture_output=True, text=True
     ).stdout
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> None:
         ["seed_demo"],
         ["collectstatic", "--noinput", "-v", "0"],
     ):
-        subprocess.run([*manage, *command], cwd=ROOT, env=environment, check=True, capture_output=True)  # noqa: S603
+        subprocess.run([*manage, *command], cwd=ROOT, env=environment, check=True, capture_output=True)
     django.setup()
     from django.core.cache import cache
     from django.db import connection
@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     )
 
     port = _free_port()
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
             "enser_cabinet.wsgi",
