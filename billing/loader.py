@@ -277,12 +277,11 @@ class _Loader:
         return "(" + " OR ".join(f"{left}.{a} {op} {right}.{b}" for a, b in _pairs(columns)) + ")"
 
     def temp_table(self, name: str, definition: str) -> None:
-        if self.pg:
-            self.sql(f"CREATE TEMP TABLE {name} {definition} ON COMMIT DROP")
-        else:
-            self.sql(f"DROP TABLE IF EXISTS temp.{name}")
-            self.sql(f"CREATE TEMP TABLE {name} {definition}")
-            self.temp_tables.append(name)
+        # Dropped at the end of a load, and by the rollback of a failed one;
+        # ON COMMIT DROP covers a load that dies with its connection.
+        self.sql(f"DROP TABLE IF EXISTS {name}")
+        self.sql(f"CREATE TEMP TABLE {name} {definition}" + (" ON COMMIT DROP" if self.pg else ""))
+        self.temp_tables.append(name)
 
     def upsert(
         self, statement: str, table: str, *, record: str | None = None, params: Sequence[Any] = ()
@@ -293,18 +292,12 @@ class _Loader:
         into that temporary table (id, created).
         """
         if self.pg:
-            sink = (
-                f"INSERT INTO {record} (id, created) SELECT id, created FROM up"
-                if record
-                else "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up"
-            )
-            rows = self.sql(f"WITH up AS ({statement} RETURNING id, (xmax = 0) AS created) {sink}", params)
+            tally = "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM"
+            written = f"WITH up AS ({statement} RETURNING id, (xmax = 0) AS created)"
             if record:
-                (created, updated) = self.sql(
-                    f"SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM {record}"
-                )[0]
-                return created, updated
-            return rows[0]
+                self.sql(f"{written} INSERT INTO {record} (id, created) SELECT id, created FROM up", params)
+                return self.sql(f"{tally} {record}")[0]
+            return self.sql(f"{written} {tally} up", params)[0]
         # SQLite has no xmax: a new row has an id above every id before the insert.
         (before,) = self.sql(f"SELECT coalesce(max(id), 0) FROM {table}")[0]
         rows = self.sql(f"{statement} RETURNING id", params)
@@ -330,8 +323,8 @@ class _Loader:
         finally:
             if self.report:
                 self.report.close()
-            for name in self.temp_tables:  # SQLite keeps temporary tables until the connection ends
-                self.sql(f"DROP TABLE IF EXISTS temp.{name}")
+        for name in self.temp_tables:
+            self.sql(f"DROP TABLE IF EXISTS {name}")
         return {kind: counts[kind] for kind in SUMMARY_ORDER if kind in counts}
 
     def stage(self, kind: Kind, files: list[tuple[int, BillingFile]]) -> None:
@@ -682,8 +675,8 @@ class _Loader:
         )
         self.sql(f"DELETE FROM {LINE} WHERE invoice_id IN (SELECT id FROM billing_invoices_relined)")
         self.sql(
-            f"INSERT INTO {LINE} (invoice_id, position, installation, address, tariff, unit, quantity, price, "
-            f"amount, vat_amount, vat_rate, total, rate_kind, period_amount) "
+            f"INSERT INTO {LINE} (invoice_id, position, installation, address, tariff, unit, quantity, "
+            f"price, amount, vat_amount, vat_rate, total, rate_kind, period_amount) "
             f"SELECT m.id, s.line_no, s.installation, coalesce(s.address, ''), s.tariff, s.unit, s.quantity, "
             f"s.price, s.amount, s.vat_amount, s.vat_rate, s.total, '', 0 FROM {table} s "
             f"JOIN billing_invoices m ON m.contract_number = s.contract_number "
@@ -720,7 +713,8 @@ class _Loader:
         created, updated = self.upsert(
             f"INSERT INTO {READING} (meter_id, value, consumption, is_rollover, reading_date, submitted_at, "
             f"source, status, review_note, reason) "
-            f"SELECT m.id, s.value, NULL, %s, s.reading_date, %s, 'import', 'accepted', '', '' FROM {table} s "
+            f"SELECT m.id, s.value, NULL, %s, s.reading_date, %s, 'import', 'accepted', '', '' "
+            f"FROM {table} s "
             f"JOIN {CONTRACT} c ON c.number = s.contract_number "
             f"JOIN {METER} m ON m.contract_id = c.id AND m.serial_number = s.serial_number "
             f"WHERE s.err_reason IS NULL "
@@ -728,7 +722,8 @@ class _Loader:
             f"AND NOT EXISTS (SELECT 1 FROM {READING} r WHERE r.meter_id = m.id "
             f"AND r.reading_date = s.reading_date AND r.value = s.value AND r.source <> 'import' "
             f"AND r.status <> 'rejected') "
-            f"ON CONFLICT (meter_id, reading_date) WHERE source = 'import' DO UPDATE SET value = EXCLUDED.value "
+            f"ON CONFLICT (meter_id, reading_date) WHERE source = 'import' "
+            f"DO UPDATE SET value = EXCLUDED.value "
             f"WHERE {READING}.value {op} EXCLUDED.value",
             READING,
             params=[False, timezone.now()],
