@@ -388,9 +388,9 @@ class BillingFile:
             codecs.lookup(encoding)
         except LookupError:
             raise FormatError(self.name, f"неизвестная кодировка «{encoding}»") from None
-        with self._open() as stream:
+        with self.path.open("rb") as raw:
             try:
-                header_line = stream.readline()
+                header_line = next(self._lines(raw), "")
             except UnicodeDecodeError:
                 raise FormatError(self.name, f"заголовок не читается в кодировке {encoding}", 1) from None
         self.delimiter = self.formats.delimiter or (";" if ";" in header_line else ",")
@@ -399,24 +399,32 @@ class BillingFile:
         self.header = [name.strip().lstrip("\ufeff").lower() for name in header]
         self.size = self.path.stat().st_size
 
-    def _open(self):
-        return self.path.open(encoding=self.encoding, newline="")
+    def _lines(self, raw: Any) -> Iterator[str]:
+        """Decoded lines, one at a time, so that a byte the encoding does
+        not know is found on its own line. Splitting bytes at the newline is
+        safe in UTF-8 and in Windows-1251."""
+        encoding = "utf-8" if self.encoding.lower().replace("_", "-") == "utf-8-sig" else self.encoding
+        self.lines_read = 0
+        for chunk in raw:
+            if self.lines_read == 0 and chunk.startswith(codecs.BOM_UTF8):
+                chunk = chunk[len(codecs.BOM_UTF8) :]
+            self.lines_read += 1
+            yield chunk.decode(encoding)
 
     def rows(self) -> Iterator[Row]:
         columns = {c.name: c for c in self.kind.columns}
         width = len(self.header)
-        with self._open() as stream:
-            reader = csv.reader(stream, delimiter=self.delimiter)
+        with self.path.open("rb") as raw:
+            reader = csv.reader(self._lines(raw), delimiter=self.delimiter)
             try:
                 next(reader)
                 for cells in reader:
-                    line = reader.line_num
                     if not any(cell.strip() for cell in cells):
                         continue
-                    yield self._row(line, cells, columns, width)
+                    yield self._row(reader.line_num, cells, columns, width)
             except UnicodeDecodeError:
                 raise FormatError(
-                    self.name, f"текст не читается в кодировке {self.encoding}", reader.line_num + 1
+                    self.name, f"текст не читается в кодировке {self.encoding}", self.lines_read
                 ) from None
             except csv.Error as exc:
                 raise FormatError(

@@ -33,8 +33,8 @@ DMY = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
 DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 
 
-def sample_rows(name: str) -> tuple[list[str], list[list[str]]]:
-    with (DATA / name).open(encoding="utf-8", newline="") as stream:
+def sample_rows(name: str, folder: Path = DATA) -> tuple[list[str], list[list[str]]]:
+    with (folder / name).open(encoding="utf-8", newline="") as stream:
         header, *rows = csv.reader(stream, delimiter=";")
     return header, rows
 
@@ -92,11 +92,13 @@ def export_variant(
 
 
 def edited(folder: Path, name: str, edit: Callable[[list[str], list[list[str]]], None]) -> Path:
-    """The sample files copied into `folder` with one file changed by `edit(header, rows)`."""
+    """The sample files in `folder` (copied there the first time) with one
+    file changed by `edit(header, rows)`."""
     folder.mkdir(parents=True, exist_ok=True)
     for kind_file in KIND_FILES:
-        shutil.copy(DATA / kind_file, folder / kind_file)
-    header, rows = sample_rows(name)
+        if not (folder / kind_file).exists():
+            shutil.copy(DATA / kind_file, folder / kind_file)
+    header, rows = sample_rows(name, folder)
     edit(header, rows)
     write_csv(folder / name, header, rows)
     return folder
@@ -160,7 +162,7 @@ def money(text: str) -> Decimal:
 
 
 def day(text: str) -> dt.date:
-    return dt.datetime.strptime(text, "%d.%m.%Y").date()  # noqa: DTZ007
+    return dt.datetime.strptime(text, "%d.%m.%Y").date()
 
 
 @pytest.fixture
