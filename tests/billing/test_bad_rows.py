@@ -192,7 +192,7 @@ def test_a_bad_row_stops_the_run_and_says_where(name, edit, where, reason, tmp_p
         run_import(folder)
     message = str(failure.value)
     assert message.startswith("Ничего не загружено (загрузка №")
-    assert f"{where}: " in message or where.endswith(": ") and where in message
+    assert where in message
     assert reason in message
     # The error is the only one: the rest of the file is right.
     assert message.count(".csv:") == 1, message
@@ -263,13 +263,13 @@ def test_a_header_of_no_known_kind_is_refused(header_edit, reason, tmp_path):
 def test_a_file_in_neither_encoding_is_refused(tmp_path):
     header, rows = sample_rows("payments.csv")
     write_csv(tmp_path / "payments.csv", header, rows, encoding="cp1251")
-    with pytest.raises(CommandError, match="payments.csv:2: текст не читается в кодировке utf-8"):
+    with pytest.raises(CommandError, match=r"payments\.csv:2: текст не читается в кодировке utf-8"):
         run_import(tmp_path, "--encoding", "utf-8")
 
 
 def test_an_empty_file_and_a_missing_path_are_refused(tmp_path):
     (tmp_path / "empty.csv").write_bytes(b"")
-    with pytest.raises(CommandError, match="empty.csv: файл пуст"):
+    with pytest.raises(CommandError, match=r"empty\.csv: файл пуст"):
         run_import(tmp_path)
     with pytest.raises(CommandError, match="нет такого файла или папки"):
         run_import(tmp_path / "nowhere")
@@ -277,6 +277,6 @@ def test_an_empty_file_and_a_missing_path_are_refused(tmp_path):
 
 def test_the_decimal_flag_refuses_the_other_mark(sample):
     with pytest.raises(
-        CommandError, match="payments.csv:2, столбец «amount»: «5000,00»: десятичный разделитель"
+        CommandError, match=r"payments\.csv:2, столбец «amount»: «5000,00»: десятичный разделитель"
     ):
         run_import(sample / "payments.csv", "--decimal", ".")
