@@ -83,7 +83,9 @@ class BadRow:
 class ImportFailed(Exception):
     """The run loaded nothing; `errors` say where and why."""
 
-    def __init__(self, errors: Sequence[BadRow], *, total: int | None = None, run: ImportRun | None = None):
+    def __init__(
+        self, errors: Sequence[BadRow], *, total: int | None = None, run: ImportRun | None = None
+    ) -> None:
         self.errors = list(errors)
         self.total = total if total is not None else len(self.errors)
         self.run = run
@@ -91,7 +93,7 @@ class ImportFailed(Exception):
 
 
 class ImportBusy(ImportFailed):
-    def __init__(self, run: ImportRun | None = None):
+    def __init__(self, run: ImportRun | None = None) -> None:
         super().__init__([BadRow("", None, None, BUSY)], run=run)
 
 
@@ -254,7 +256,7 @@ class _Loader:
         skip_bad: bool,
         report_path: str | Path | None,
         progress: Progress | None,
-    ):
+    ) -> None:
         self.files = files
         self.skip_bad = skip_bad
         self.progress = progress

@@ -41,7 +41,7 @@ NUMBER_RE = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 class FormatError(Exception):
     """A file that cannot be read as a billing export at all."""
 
-    def __init__(self, file: str, reason: str, line: int | None = None):
+    def __init__(self, file: str, reason: str, line: int | None = None) -> None:
         self.file, self.reason, self.line = file, reason, line
         super().__init__(f"{file}:{line}: {reason}" if line else f"{file}: {reason}")
 
@@ -372,7 +372,7 @@ def recognise(header: list[str], file: str) -> Kind:
 class BillingFile:
     """One export file: its kind and format, read from the header; rows on demand."""
 
-    def __init__(self, path: Path, formats: Formats | None = None):
+    def __init__(self, path: Path, formats: Formats | None = None) -> None:
         self.path = Path(path)
         self.name = self.path.name
         self.formats = formats or Formats()

@@ -20,7 +20,7 @@ QUEUE = "billing"
 class AlreadyLoaded(Exception):
     """These very files were loaded before; `run` is the load that took them."""
 
-    def __init__(self, run: ImportRun):
+    def __init__(self, run: ImportRun) -> None:
         self.run = run
         super().__init__(f"Эти файлы уже загружены: {run}.")
 
