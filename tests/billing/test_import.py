@@ -143,7 +143,7 @@ def test_the_run_is_recorded(sample):
     assert all(len(f["sha256"]) == 64 and f["size"] > 0 for f in run.files)
     assert run.counts["invoices"] == {"created": 6, "updated": 0, "unchanged": 0, "skipped": 0}
     assert run.started_at <= run.finished_at and run.duration is not None
-    assert run.command.startswith("import_billing")
+    assert run.command == f"manage.py import_billing {sample}"
 
 
 VARIANTS = {

@@ -62,9 +62,7 @@ class Command(BaseCommand):
                 wait=not options["no_wait"],
                 report_path=options["report"],
                 progress=self.progress if show_progress else None,
-                command=shlex.join(["manage.py", "import_billing", *sys.argv[2:]])
-                if len(sys.argv) > 1 and sys.argv[1] == "import_billing"
-                else shlex.join(["import_billing", *options["paths"]]),
+                command=self.command_text(options),
                 formats=formats,
             )
         except ImportFailed as failure:
@@ -86,6 +84,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Пропущено строк с ошибками: {result.skipped_rows}{where}.")
         if result.dry_run:
             self.stdout.write("Ничего не записано: это была проверка (--dry-run).")
+
+    @staticmethod
+    def command_text(options: dict[str, Any]) -> str:
+        """The command line as ops typed it (or, from call_command, its paths)."""
+        if sys.argv[1:2] == ["import_billing"]:
+            return shlex.join(["manage.py", *sys.argv[1:]])
+        return shlex.join(["manage.py", "import_billing", *map(str, options["paths"])])
 
     def progress(self, kind: str, name: str, rows: int) -> None:
         title = KINDS_BY_NAME[kind].title
