@@ -385,11 +385,12 @@ class _Loader:
     def mark(
         self, table: str, column: str | None, reason: str, where: str, params: Sequence[Any] = ()
     ) -> None:
-        """Marks the good rows matching `where` (on alias s) as bad."""
+        """Marks the good rows matching `where` (on alias s) as bad: one join,
+        so `where` must not scan the staging table per row."""
         self.sql(
-            f"UPDATE {table} SET err_column = %s, err_reason = %s "
-            f"WHERE err_reason IS NULL AND EXISTS (SELECT 1 FROM {table} s "
-            f"WHERE s.file_no = {table}.file_no AND s.line = {table}.line AND ({where}))",
+            f"UPDATE {table} SET err_column = %s, err_reason = %s FROM ("
+            f"  SELECT s.file_no, s.line FROM {table} s WHERE s.err_reason IS NULL AND ({where})"
+            f") b WHERE {table}.file_no = b.file_no AND {table}.line = b.line",
             [column, reason, *params],
         )
 
@@ -499,15 +500,14 @@ class _Loader:
         for column, what in (("invoice_date", "дата"), ("operation_type", "тип операции")):
             self.mark_disagreeing(table, keys, column, f"у строк одного счета разная {what}")
         # A charge keeps its VAT within its amount and of the same sign.
-        self.mark(
-            table,
-            "invoice_number",
-            "НДС счета больше его суммы или другого знака",
-            f"EXISTS (SELECT 1 FROM (SELECT sum(total) AS t, sum(vat_amount) AS v FROM {table} g "
-            f"WHERE g.contract_number = s.contract_number AND g.invoice_number = s.invoice_number "
-            f"AND g.err_reason IS NULL) x WHERE NOT ((x.t >= 0 AND x.v >= 0 AND x.v <= x.t) "
-            f"OR (x.t < 0 AND x.v <= 0 AND x.v >= x.t)))",
-        )
+        if self.invoice_sums_wrong(table):
+            self.mark(
+                table,
+                "invoice_number",
+                "НДС счета больше его суммы или другого знака",
+                "EXISTS (SELECT 1 FROM billing_invoice_sums x WHERE x.contract_number = s.contract_number "
+                "AND x.invoice_number = s.invoice_number)",
+            )
         if self.skip_bad:
             # An invoice loads whole or not at all.
             self.sql(
@@ -520,6 +520,18 @@ class _Loader:
                 f") b WHERE {table}.err_reason IS NULL AND {table}.contract_number = b.contract_number "
                 f"AND {table}.invoice_number = b.invoice_number"
             )
+
+    def invoice_sums_wrong(self, table: str) -> int:
+        """Collects the invoices whose lines sum to a VAT beyond the total or of the other sign."""
+        self.temp_table("billing_invoice_sums", "(contract_number text, invoice_number text)")
+        self.sql(
+            f"INSERT INTO billing_invoice_sums (contract_number, invoice_number) "
+            f"SELECT contract_number, invoice_number FROM {table} WHERE err_reason IS NULL "
+            f"GROUP BY contract_number, invoice_number HAVING NOT ("
+            f"(sum(total) >= 0 AND sum(vat_amount) >= 0 AND sum(vat_amount) <= sum(total)) OR "
+            f"(sum(total) < 0 AND sum(vat_amount) <= 0 AND sum(vat_amount) >= sum(total)))"
+        )
+        return self.sql("SELECT count(*) FROM billing_invoice_sums")[0][0]
 
     def check_payments(self, table: str) -> None:
         self.mark_unknown_contract(table)
@@ -667,12 +679,19 @@ class _Loader:
         )
         # Lines are replaced as a whole where any differs, or their number does.
         self.temp_table("billing_invoices_relined", "(id bigint PRIMARY KEY)")
+        # Joins only: a per-invoice subquery on the unindexed staging table
+        # would take quadratic time.
         self.sql(
-            f"INSERT INTO billing_invoices_relined (id) SELECT m.id FROM billing_invoices m "
-            f"WHERE m.lines <> (SELECT count(*) FROM {LINE} l WHERE l.invoice_id = m.id) "
-            f"OR EXISTS (SELECT 1 FROM {table} s WHERE s.err_reason IS NULL "
-            f"  AND s.contract_number = m.contract_number AND s.invoice_number = m.invoice_number "
-            f"  AND NOT EXISTS (SELECT 1 FROM {LINE} l WHERE l.invoice_id = m.id AND {same_line}))",
+            f"INSERT INTO billing_invoices_relined (id) "
+            f"SELECT m.id FROM billing_invoices m LEFT JOIN ("
+            f"  SELECT l.invoice_id, count(*) AS lines FROM {LINE} l "
+            f"  JOIN billing_invoices i ON i.id = l.invoice_id GROUP BY l.invoice_id"
+            f") e ON e.invoice_id = m.id WHERE coalesce(e.lines, 0) <> m.lines "
+            f"UNION "
+            f"SELECT m.id FROM {table} s JOIN billing_invoices m ON m.contract_number = s.contract_number "
+            f"AND m.invoice_number = s.invoice_number "
+            f"LEFT JOIN {LINE} l ON l.invoice_id = m.id AND l.position = s.line_no AND {same_line} "
+            f"WHERE s.err_reason IS NULL AND l.id IS NULL",
             [""],
         )
         self.sql(f"DELETE FROM {LINE} WHERE invoice_id IN (SELECT id FROM billing_invoices_relined)")
