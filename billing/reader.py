@@ -11,10 +11,11 @@ is never read whole.
 import codecs
 import csv
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ RESOURCES = {
 }
 DMY_RE = re.compile(r"^\d{2}\.\d{2}\.\d{4}$")
 ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-NUMBER_RE = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+NUMBER_RE = re.compile(r"^(-?\d+)(?:[.,](\d+))?$")
 
 
 class FormatError(Exception):
@@ -65,22 +66,25 @@ class BadValue(ValueError):
 
 
 def parse_decimal(text: str, formats: Formats, *, places: int, digits: int = 14) -> Decimal:
-    compact = text.replace(" ", "").replace("\u00a0", "")
-    if not NUMBER_RE.match(compact):
+    compact = text.replace(" ", "").replace("\u00a0", "") if " " in text or "\u00a0" in text else text
+    match = NUMBER_RE.match(compact)
+    if not match:
         raise BadValue(f"«{text}» не число")
-    mark = "," if "," in compact else "." if "." in compact else None
-    if mark and formats.decimal and mark != formats.decimal:
-        raise BadValue(f"«{text}»: десятичный разделитель должен быть «{formats.decimal}»")
-    try:
-        value = Decimal(compact.replace(",", "."))
-    except InvalidOperation as exc:  # pragma: no cover - the pattern above admits only numbers
-        raise BadValue(f"«{text}» не число") from exc
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > places:
-        raise BadValue(f"«{text}»: больше {places} знаков после запятой")
-    if abs(value) >= Decimal(10) ** (digits - places):
+    whole, fraction = match.group(1), match.group(2)
+    if fraction is not None:
+        if formats.decimal and compact[len(whole)] != formats.decimal:
+            raise BadValue(f"«{text}»: десятичный разделитель должен быть «{formats.decimal}»")
+        if len(fraction) > places:
+            raise BadValue(f"«{text}»: больше {places} знаков после запятой")
+    if len(whole.lstrip("-").lstrip("0")) > digits - places:
         raise BadValue(f"«{text}»: слишком большое число")
-    return value
+    return Decimal(whole if fraction is None else f"{whole}.{fraction}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_dmy(text: str) -> dt.date:
+    # Exports repeat their few dates on every row: each is parsed once.
+    return dt.date(int(text[6:]), int(text[3:5]), int(text[:2]))
 
 
 def parse_date(text: str, formats: Formats) -> dt.date:
@@ -88,7 +92,7 @@ def parse_date(text: str, formats: Formats) -> dt.date:
         if formats.date_format:
             return dt.datetime.strptime(text, formats.date_format).date()
         if DMY_RE.match(text):
-            return dt.datetime.strptime(text, "%d.%m.%Y").date()
+            return _date_dmy(text)
         if ISO_RE.match(text):
             return dt.date.fromisoformat(text)
     except ValueError as exc:
@@ -121,8 +125,13 @@ def text(max_length: int) -> Callable[[str, Formats], str]:
     return parse
 
 
+@functools.lru_cache(maxsize=65536)
+def _contract_number(value: str) -> str | None:
+    return normalize_contract_number(value)
+
+
 def contract_number(value: str, formats: Formats) -> str:
-    number = normalize_contract_number(value)
+    number = _contract_number(value)
     if number is None:
         raise BadValue(f"«{value}» не номер договора вида 00000-ЭС")
     return number

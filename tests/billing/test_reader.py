@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from billing.loader import billing_import
-from billing.reader import BillingFile, Formats, detect_encoding, parse_date, parse_decimal
+from billing.reader import BadValue, BillingFile, Formats, detect_encoding, parse_date, parse_decimal
 from tests.billing.conftest import sample_rows, write_csv
 
 
@@ -26,6 +26,21 @@ def test_values_are_typed_by_their_own_style():
     assert parse_date("10.11.2021", formats) == parse_date("2021-11-10", formats) == dt.date(2021, 11, 10)
     assert parse_decimal("13 481,16", formats, places=2) == Decimal("13481.16")
     assert parse_decimal("-100.5", formats, places=2) == Decimal("-100.5")
+    assert parse_decimal("000123,4500", formats, places=4) == Decimal("123.45")
+    assert parse_decimal("999999999999,99", formats, places=2) == Decimal("999999999999.99")
+    for text, reason in [
+        ("1000000000000", "слишком большое число"),
+        ("1,234", "больше 2 знаков после запятой"),
+        ("1,2,3", "не число"),
+        ("1e5", "не число"),
+        ("", "не число"),
+    ]:
+        with pytest.raises(BadValue, match=reason):
+            parse_decimal(text, formats, places=2)
+    with pytest.raises(BadValue, match=r"десятичный разделитель должен быть «\.»"):
+        parse_decimal("1,5", Formats(decimal="."), places=2)
+    with pytest.raises(BadValue, match="не дата"):
+        parse_date("30.02.2021", formats)
 
 
 def test_a_big_file_is_read_row_by_row(tmp_path):
