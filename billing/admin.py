@@ -9,7 +9,7 @@ from django.utils.timezone import localtime
 from billing.forms import UploadForm
 from billing.loader import SUMMARY_TITLES
 from billing.models import ImportRun
-from billing.services import AlreadyLoaded, import_run_queue
+from billing.services import AlreadyLoaded, import_run_progress, import_run_queue
 
 COUNT_TITLES = {
     "created": "создано",
@@ -36,6 +36,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     fields = [
         "state",
+        "progress",
         "created_at",
         "started_at",
         "finished_at",
@@ -71,6 +72,14 @@ class ImportRunAdmin(admin.ModelAdmin):
     def duration_display(self, run: ImportRun) -> str:
         duration = run.duration
         return f"{duration.total_seconds():.1f} с" if duration is not None else "—"
+
+    @admin.display(description="ход загрузки")
+    def progress(self, run: ImportRun) -> str:
+        if run.state == ImportRun.State.QUEUED:
+            return "ждет очереди: обновите страницу через минуту"
+        if run.state == ImportRun.State.RUNNING:
+            return import_run_progress(run=run) or "начата"
+        return "завершена"
 
     @admin.display(description="файлы")
     def files_table(self, run: ImportRun) -> str:

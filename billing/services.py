@@ -7,14 +7,18 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from billing.loader import ImportFailed, billing_import
 from billing.models import ImportRun
+from billing.reader import KINDS_BY_NAME
 
 QUEUE = "billing"
+PROGRESS_KEY = "billing-import-progress:{}"
+PROGRESS_TTL = 24 * 3600
 
 
 class AlreadyLoaded(Exception):
@@ -80,5 +84,17 @@ def import_run_execute(*, run_id: int) -> ImportRun:
         return run  # run already (a job delivered twice)
     paths = [default_storage.path(name) for name in run.options.get("stored", [])]
     with contextlib.suppress(ImportFailed):  # recorded on the run
-        billing_import(paths, run=run, started_by=run.started_by)
+        billing_import(paths, run=run, started_by=run.started_by, progress=partial(_progress_note, run.pk))
     return run
+
+
+def _progress_note(run_id: int, kind: str, name: str, rows: int) -> None:
+    # The run's own row is inside the import's transaction until the end;
+    # the shared cache lets the admin page show how far it got meanwhile.
+    title = KINDS_BY_NAME[kind].title
+    cache.set(PROGRESS_KEY.format(run_id), f"{title}: {name}, прочитано строк: {rows}", PROGRESS_TTL)
+
+
+def import_run_progress(*, run: ImportRun) -> str:
+    """How far a running import got, as its job last told."""
+    return cache.get(PROGRESS_KEY.format(run.pk), "")

@@ -9,6 +9,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from accounts.models import Contract, User
 from billing.models import ImportRun
+from billing.services import import_run_progress
 from settlements.models import Invoice
 from tests.billing.conftest import DATA, KIND_FILES, edited, run_import, set_cell
 from tests.queue import queued_jobs_run
@@ -90,6 +91,18 @@ def test_an_upload_is_loaded_by_the_job(staff_client):
     detail = staff_client.get(reverse("admin:billing_importrun_change", args=[run.pk]))
     assertContains(detail, "загружено")
     assertContains(detail, "<th>начисления</th><td>6</td>", html=False)
+
+
+def test_a_running_import_shows_how_far_it_got(staff_client):
+    staff_client.post(UPLOAD, {"files": uploads()})
+    run = ImportRun.objects.get()
+    queued_jobs_run()
+    # The job told its progress as it read each file: the last one read.
+    assert import_run_progress(run=run) == "показания: readings.csv, прочитано строк: 4"
+    ImportRun.objects.filter(pk=run.pk).update(state=ImportRun.State.RUNNING)
+    page = staff_client.get(reverse("admin:billing_importrun_change", args=[run.pk]))
+    assertContains(page, "Ход загрузки")
+    assertContains(page, "показания: readings.csv, прочитано строк: 4")
 
 
 def test_the_same_files_again_are_refused_unless_confirmed(staff_client):
