@@ -74,6 +74,8 @@ class BadRow:
     reason: str
 
     def __str__(self) -> str:
+        if not self.file:
+            return self.reason
         where = f"{self.file}:{self.line}" if self.line else self.file
         if self.column:
             where += f", столбец «{self.column}»"

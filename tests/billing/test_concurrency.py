@@ -57,7 +57,7 @@ def waiting_on_the_lock() -> int:
 def test_no_wait_refuses_while_another_import_runs(holder, sample):
     with pytest.raises(CommandError) as failure:
         run_import(sample, "--no-wait")
-    assert "Идёт другая загрузка данных биллинга; повторите позже." in str(failure.value)
+    assert str(failure.value).endswith(":\nИдёт другая загрузка данных биллинга; повторите позже.")
     assert not Contract.objects.exists()
     run = ImportRun.objects.get()
     assert run.state == ImportRun.State.FAILED and "повторите позже" in run.errors
