@@ -2,10 +2,14 @@
 rows go by."""
 
 import datetime as dt
+import io
+import os
+import select
 import tracemalloc
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 from billing.loader import billing_import
 from billing.reader import BadValue, BillingFile, Formats, detect_encoding, parse_date, parse_decimal
@@ -65,3 +69,31 @@ def test_progress_is_told_per_file(sample):
     billing_import([sample], progress=lambda kind, name, rows: seen.append((kind, name, rows)))
     assert ("invoices", "invoices.csv", 12) in seen
     assert [kind for kind, _, _ in seen] == ["contracts", "meters", "invoices", "payments", "readings"]
+
+
+def tty_stderr_of(*args: str) -> str:
+    """What the command writes to a terminal on stderr."""
+    master, slave = os.openpty()
+    try:
+        with os.fdopen(slave, "w", encoding="utf-8") as terminal:
+            call_command("import_billing", *args, stdout=io.StringIO(), stderr=terminal)
+        chunks = []
+        while select.select([master], [], [], 0.1)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal's other end is closed: all read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks).decode()
+    finally:
+        os.close(master)
+
+
+@pytest.mark.django_db
+def test_a_terminal_sees_progress_unless_quiet(sample):
+    shown = tty_stderr_of(str(sample))
+    assert "начисления: invoices.csv, строк: 12" in shown
+    assert "\r" in shown
+    assert tty_stderr_of(str(sample), "--quiet") == ""
