@@ -46,7 +46,8 @@ class ContractAdmin(admin.ModelAdmin):
     search_fields = ["number", "organization__inn", "organization__name"]
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
-    readonly_fields = ["registered_at", "registration_method"]
+    # The contacts billing holds come only from the billing import.
+    readonly_fields = ["registered_at", "registration_method", "billing_email", "billing_phone"]
     inlines = [ContactPersonInline]
     actions = ["registration_reset"]
 

@@ -56,6 +56,10 @@ class Contract(models.Model):
         choices=RegistrationMethod.choices,
         blank=True,
     )
+    # The contacts billing holds for the contract: written only by the
+    # billing import, kept apart from what the customer entered.
+    billing_email = models.EmailField("e-mail из биллинга", blank=True)
+    billing_phone = models.CharField("телефон из биллинга", max_length=32, blank=True)
     # Raised by database triggers on every change of the contract's invoices,
     # their lines and its payments (settlements/migrations): statements are
     # cached under it and can never be served stale.

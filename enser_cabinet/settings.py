@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "appeals",
     "cabinet",
     "outbox",
+    "billing",
 ]
 
 MIDDLEWARE = [

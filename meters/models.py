@@ -178,6 +178,10 @@ class Reading(models.Model):
                 condition=~Q(status="rejected"),
                 name="reading_once_per_day",
             ),
+            # The billing import's natural key of a control reading.
+            models.UniqueConstraint(
+                fields=["meter", "reading_date"], condition=Q(source="import"), name="reading_import_per_day"
+            ),
         ]
 
     def __str__(self) -> str:

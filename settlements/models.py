@@ -114,6 +114,12 @@ class Payment(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="payment_amount_not_zero"),
+            # The billing import's natural key of a payment.
+            models.UniqueConstraint(
+                fields=["contract", "document_number", "date"],
+                condition=~Q(document_number=""),
+                name="payment_document_unique",
+            ),
         ]
 
     def __str__(self) -> str:

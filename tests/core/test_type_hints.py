@@ -24,6 +24,9 @@ MODULES = [
     "appeals/services.py",
     "appeals/selectors.py",
     "appeals/documents.py",
+    "billing/reader.py",
+    "billing/loader.py",
+    "billing/services.py",
 ]
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_registration_requests_and_codes'),
+        ('accounts', '0003_contract_billing_email_contract_billing_phone'),
     ]
 
     operations = [

@@ -78,8 +78,8 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_contract_data_version"),
-        ("settlements", "0002_balance_indexes"),
+        ("accounts", "0004_contract_data_version"),
+        ("settlements", "0003_payment_payment_document_unique"),
     ]
 
     operations = [migrations.RunPython(create, drop)]
