@@ -60,10 +60,11 @@ class Contract(models.Model):
     # billing import, kept apart from what the customer entered.
     billing_email = models.EmailField("e-mail из биллинга", blank=True)
     billing_phone = models.CharField("телефон из биллинга", max_length=32, blank=True)
-    # Raised by database triggers on every change of the contract's invoices,
+    # A database default, so that set-based inserts (the billing import) need
+    # not name it. Raised by database triggers on every change of the contract's invoices,
     # their lines and its payments (settlements/migrations): statements are
     # cached under it and can never be served stale.
-    data_version = models.PositiveBigIntegerField("версия данных расчетов", default=0, editable=False)
+    data_version = models.PositiveBigIntegerField("версия данных расчетов", db_default=0, editable=False)
 
     class Meta:
         verbose_name = "договор"

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='contract',
             name='data_version',
-            field=models.PositiveBigIntegerField(default=0, editable=False, verbose_name='версия данных расчетов'),
+            field=models.PositiveBigIntegerField(db_default=0, editable=False, verbose_name='версия данных расчетов'),
         ),
     ]
