@@ -37,6 +37,9 @@ MAX_ERRORS_SHOWN = 200
 BUSY = "Идёт другая загрузка данных биллинга; повторите позже."
 
 # Staging column types, by the reader's column names.
+# Staged rows are looked up by these keys (an invoice's lines): indexed after
+# the COPY, so the checks and the line comparison stay linear in the rows.
+STAGE_KEYS = {"invoices": ("contract_number", "invoice_number")}
 STAGE_TYPES = {
     "signed_on": "date",
     "invoice_date": "date",
@@ -358,6 +361,8 @@ class _Loader:
                             batch.clear()
                     if batch:
                         cursor.executemany(statement, batch)
+        if kind.name in STAGE_KEYS:
+            self.sql(f"CREATE INDEX {table}_keys ON {table} ({', '.join(STAGE_KEYS[kind.name])})")
         if self.pg:
             self.sql(f"ANALYZE {table}")
 
