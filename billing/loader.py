@@ -247,6 +247,17 @@ def _table(model: Any) -> str:
 ORG, CONTRACT, INVOICE, LINE, PAYMENT, METER, READING = (
     _table(m) for m in (Organization, Contract, Invoice, InvoiceLine, Payment, Meter, Reading)
 )
+# The tables each kind writes. After a large write their statistics are
+# taken at once: the next kind's joins must not be planned for the tables
+# as they were (empty, on a first load) before autovacuum gets to them.
+WRITES = {
+    "contracts": (ORG, CONTRACT),
+    "meters": (METER,),
+    "invoices": (INVOICE, LINE),
+    "payments": (PAYMENT,),
+    "readings": (READING,),
+}
+ANALYZE_AFTER = 1000
 
 
 class _Loader:
@@ -323,6 +334,8 @@ class _Loader:
                     skipped = self.check(kind)
                     getattr(self, f"load_{kind.name}")(counts)
                     counts[kind.name].skipped = skipped
+                    if self.pg and counts[kind.name].created + counts[kind.name].updated >= ANALYZE_AFTER:
+                        self.sql(f"ANALYZE {', '.join(WRITES[kind.name])}")
         finally:
             if self.report:
                 self.report.close()
