@@ -12,7 +12,7 @@ TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
 # folder serially, `make test PYTEST_ARGS="-n 2 tests/meters"` in parallel.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run serve test lint format bench bench-load bench-queue lock webfonts clean
+.PHONY: run serve test lint format bench bench-import bench-load bench-queue lock webfonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m bench
+
+# The billing import at full scale (20 000 contracts, 1 000 000 invoice
+# lines) in a database of its own next to DATABASE_URL's; about half an hour.
+bench-import: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m bench.billing $(BENCH_ARGS)
 
 # Serving under load (bench/load.py): gunicorn with production settings on a
 # database of its own next to DATABASE_URL's, driven by wrk.

@@ -36,6 +36,9 @@ PROGRESS_EVERY = 10_000
 MAX_ERRORS_SHOWN = 200
 BUSY = "Идёт другая загрузка данных биллинга; повторите позже."
 
+# Staged rows are looked up by these keys (an invoice's lines): indexed after
+# the COPY, so the checks and the line comparison stay linear in the rows.
+STAGE_KEYS = {"invoices": ("contract_number", "invoice_number")}
 # Staging column types, by the reader's column names.
 STAGE_TYPES = {
     "signed_on": "date",
@@ -248,6 +251,17 @@ def _table(model: Any) -> str:
 ORG, CONTRACT, INVOICE, LINE, PAYMENT, METER, READING = (
     _table(m) for m in (Organization, Contract, Invoice, InvoiceLine, Payment, Meter, Reading)
 )
+# The tables each kind writes. After a large write their statistics are
+# taken at once: the next kind's joins must not be planned for the tables
+# as they were (empty, on a first load) before autovacuum gets to them.
+WRITES = {
+    "contracts": (ORG, CONTRACT),
+    "meters": (METER,),
+    "invoices": (INVOICE, LINE),
+    "payments": (PAYMENT,),
+    "readings": (READING,),
+}
+ANALYZE_AFTER = 1000
 
 
 class _Loader:
@@ -324,6 +338,8 @@ class _Loader:
                     skipped = self.check(kind)
                     getattr(self, f"load_{kind.name}")(counts)
                     counts[kind.name].skipped = skipped
+                    if self.pg and counts[kind.name].created + counts[kind.name].updated >= ANALYZE_AFTER:
+                        self.sql(f"ANALYZE {', '.join(WRITES[kind.name])}")
         finally:
             if self.report:
                 self.report.close()
@@ -362,6 +378,8 @@ class _Loader:
                             batch.clear()
                     if batch:
                         cursor.executemany(statement, batch)
+        if kind.name in STAGE_KEYS:
+            self.sql(f"CREATE INDEX {table}_keys ON {table} ({', '.join(STAGE_KEYS[kind.name])})")
         if self.pg:
             self.sql(f"ANALYZE {table}")
 
