@@ -17,7 +17,7 @@ from accounts.models import ContactPerson, Contract, User
 from meters.models import Meter, Reading
 from tests.billing.conftest import DATA, run_import, sample_rows, summary, write_csv
 from tests.conftest import PASSWORD, client_for, make_contract
-from tests.settlements.conftest import html
+from tests.settlements.conftest import html, pdf_text, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +199,28 @@ def test_query_counts_do_not_grow_with_imported_history(clock, sample, tmp_path)
         assert seen[0] == seen[1], (url, seen)
     charges = html(client_for(long).get(reverse("settlements:charges"), period))
     assert len(re.findall(r"ЭРО-М\d+", charges)) >= 36
+
+
+def test_the_pdf_and_excel_statements_agree_with_the_files(customer, sample):
+    run_import(sample)
+    client = client_for(customer)
+    period = {"start": "01.11.2021", "end": "31.12.2021"}
+    opening_charged, opening_paid = file_sums(
+        "12345-ЭС", start=dt.date(2000, 1, 1), end=dt.date(2021, 10, 31)
+    )
+    charged, paid = file_sums("12345-ЭС", start=dt.date(2021, 11, 1), end=dt.date(2021, 12, 31))
+    opening = opening_charged - opening_paid
+    closing = opening + charged - paid
+
+    text = "\n".join(pdf_text(client.get(reverse("settlements:settlements-pdf"), period).content))
+    assert f"Сальдо на начало периода: {rub(opening)}" in text
+    assert f"Итого за период: {rub(charged)} {rub(paid)}" in text
+    assert f"Сальдо на конец периода: {rub(closing)}" in text
+
+    sheet = workbook(client.get(reverse("settlements:settlements-xlsx"), period).content)["Взаиморасчеты"]
+    rows = {row[0].value: row for row in sheet.iter_rows() if isinstance(row[0].value, str)}
+    # Excel keeps the amounts as numbers; to the kopeck they are the files' sums.
+    assert Decimal(str(rows["Сальдо на начало периода:"][1].value)).quantize(Decimal("0.01")) == opening
+    assert Decimal(str(rows["Итого"][1].value)) == charged
+    assert Decimal(str(rows["Итого"][2].value)) == paid
+    assert Decimal(str(rows["Сальдо на конец периода:"][1].value)).quantize(Decimal("0.01")) == closing
