@@ -52,6 +52,12 @@ def pytest_configure(config):
     TransactionTestCase._fixture_teardown = _flush_written_tables
 
 
+def pytest_collection_modifyitems(config, items):
+    # Browser tests first: they are the longest, and started last they leave
+    # one xdist worker finishing them while the other has nothing left to do.
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
+
+
 def _flush_written_tables(self) -> None:
     for alias in self._databases_names(include_mirrors=False):
         flush(alias)
