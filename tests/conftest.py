@@ -52,10 +52,15 @@ def pytest_configure(config):
     TransactionTestCase._fixture_teardown = _flush_written_tables
 
 
+# Modules of the longest tests, after the browser tests.
+LONG_MODULES = ("test_no_server_errors.py", "test_default_settings.py")
+
+
 def pytest_collection_modifyitems(config, items):
-    # Browser tests first: they are the longest, and started last they leave
-    # one xdist worker finishing them while the other has nothing left to do.
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
+    # The longest tests first (browser tests, then the hostile-input sweep):
+    # started last they leave one xdist worker finishing them while the other
+    # has nothing left to do.
+    items.sort(key=lambda item: (item.get_closest_marker("e2e") is None, item.path.name not in LONG_MODULES))
 
 
 def _flush_written_tables(self) -> None:
