@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, TransactionTestCase
 from pytest_django.asserts import assertContains
 
 from accounts.models import Contract, Organization, User
 from settlements.models import Invoice, InvoiceLine, Payment
+from tests.flush import flush
 
 PASSWORD = "Verno-2024!"
 _numbers = itertools.count(10000)
@@ -41,6 +42,40 @@ def pytest_configure(config):
         base, _, number = location.rpartition("/")
         index = int(number or 0) + 1 + int(worker[2:])
         django_settings.CACHES["default"]["LOCATION"] = f"{base}/{index}"
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        # A test database is thrown away at the end: a commit need not wait
+        # for the disk (transactional and browser tests commit thousands of times).
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+    # Transactional tests end by emptying only the tables they wrote to (tests/flush.py).
+    TransactionTestCase._fixture_teardown = _flush_written_tables
+
+
+# Modules of the longest tests, after the browser tests.
+LONG_MODULES = ("test_no_server_errors.py", "test_default_settings.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    # The longest tests first (browser tests, then the hostile-input sweep):
+    # started last they leave one xdist worker finishing them while the other
+    # has nothing left to do.
+    items.sort(key=lambda item: (item.get_closest_marker("e2e") is None, item.path.name not in LONG_MODULES))
+
+
+def _flush_written_tables(self) -> None:
+    for alias in self._databases_names(include_mirrors=False):
+        flush(alias)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, with what tests/flush.py keeps remembered."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            flush.remember(connection)
 
 
 @pytest.fixture(autouse=True)

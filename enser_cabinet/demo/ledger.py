@@ -101,7 +101,9 @@ def demo_ledger_seed(
     each, payment_lag_months later. Returns how many of each were created."""
     existing = set(contract.invoices.values_list("number", flat=True))
     existing_payments = set(contract.payments.values_list("document_number", flat=True))
-    created_invoices = created_payments = 0
+    invoices: list[Invoice] = []
+    lines_of: list[list[InvoiceLine]] = []
+    payments: list[Payment] = []
     month = first_month
     this_month = month_start(today)
     while month <= this_month:
@@ -109,31 +111,38 @@ def demo_ledger_seed(
         lines = _lines(month, address)
         amount = sum((line.total for line in lines), Decimal("0.00"))
         if lines and number not in existing:
-            invoice = Invoice.objects.create(
-                contract=contract,
-                date=invoice_date_for(month, today),
-                number=number,
-                operation_type="Окончательный счет",
-                amount=amount,
-                vat_amount=sum((line.vat_amount for line in lines), Decimal("0.00")),
+            invoices.append(
+                Invoice(
+                    contract=contract,
+                    date=invoice_date_for(month, today),
+                    number=number,
+                    operation_type="Окончательный счет",
+                    amount=amount,
+                    vat_amount=sum((line.vat_amount for line in lines), Decimal("0.00")),
+                )
             )
-            for line in lines:
-                line.invoice = invoice
-            InvoiceLine.objects.bulk_create(lines)
-            created_invoices += 1
+            lines_of.append(lines)
         paid_on = month_start(month, payment_lag_months).replace(day=payment_day)
         document = f"ПП-{month:%Y%m}-{contract.number[:5]}"
         if lines and paid_on <= today and document not in existing_payments:
-            Payment.objects.create(
-                contract=contract,
-                date=paid_on,
-                amount=amount,
-                operation_type="Оплата",
-                document_number=document,
+            payments.append(
+                Payment(
+                    contract=contract,
+                    date=paid_on,
+                    amount=amount,
+                    operation_type="Оплата",
+                    document_number=document,
+                )
             )
-            created_payments += 1
         month = month_start(month, 1)
-    return created_invoices, created_payments
+    # Three inserts in all rather than three a month: the history grows every month.
+    Invoice.objects.bulk_create(invoices)
+    for invoice, lines in zip(invoices, lines_of, strict=True):
+        for line in lines:
+            line.invoice = invoice
+    InvoiceLine.objects.bulk_create([line for lines in lines_of for line in lines])
+    Payment.objects.bulk_create(payments)
+    return len(invoices), len(payments)
 
 
 def demo_extra_payment_seed(*, contract: Contract, date: dt.date, amount: Decimal, document: str) -> int:

@@ -89,13 +89,14 @@ def test_the_statement_says_when_it_was_made_in_yekaterinburg_time(contract):
 
 
 def test_long_statements_number_their_pages_and_repeat_the_table_head():
-    pages = pdf_text(settlements_statement_pdf(statement=settlements_of(300)))
+    # Four pages are enough to prove it; bench/ times the long ones.
+    pages = pdf_text(settlements_statement_pdf(statement=settlements_of(120)))
     assert len(pages) > 3
     for number, text in enumerate(pages, start=1):
         assert f"стр. {number} из {len(pages)}" in text
         assert "Дата Начислено, р. Оплачено, р. Тип операции" in text
-    # 150 charges of 12 345,67 and 150 payments of 12 000,00.
-    assert "Сальдо на конец периода: 51 850,50" in pages[-1]
+    # 60 charges of 12 345,67 and 60 payments of 12 000,00.
+    assert "Сальдо на конец периода: 20 740,20" in pages[-1]
 
 
 def test_the_charges_statement_has_every_line_on_its_pages(db):

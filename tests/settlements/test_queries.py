@@ -1,5 +1,6 @@
 """Each page and download runs the same number of queries for one month of
-history as for ten years."""
+history as for three years (a query per row would add 35 or more), and
+ten years of history are all there."""
 
 import datetime as dt
 import re
@@ -10,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Contract
 from settlements.ledger import balance_query, contract_balance
 from tests.conftest import client_for, make_contract
 from tests.settlements.conftest import html, monthly_history, pdf_text
@@ -32,12 +34,21 @@ BUDGET = {
 }
 
 
+@pytest.fixture
+def three_years_contract(db) -> Contract:
+    """36 monthly invoices with lines, and their payments: rendering ten
+    years of each download here would time the PDF engine, which bench/ does."""
+    contract = make_contract(number="20003-ЭС")
+    monthly_history(contract, first=dt.date(2019, 1, 1), months=36)
+    return contract
+
+
 @pytest.mark.parametrize(("name", "budget"), BUDGET.items())
 def test_queries_do_not_grow_with_history(
-    name, budget, long_contract, short_contract, django_assert_max_num_queries
+    name, budget, three_years_contract, short_contract, django_assert_max_num_queries
 ):
     counts = []
-    for contract in (short_contract, long_contract):
+    for contract in (short_contract, three_years_contract):
         client = client_for(contract)
         with django_assert_max_num_queries(budget), CaptureQueriesContext(connection) as queries:
             response = client.get(reverse(name), TEN_YEARS)
