@@ -726,9 +726,11 @@ class _Loader:
             f"ORDER BY m.id, s.line_no"
         )
         (updated,) = self.sql(
+            # NOT EXISTS, an anti-join on the key: NOT IN over a large
+            # subquery is a scan per row once it outgrows work_mem.
             "SELECT count(*) FROM (SELECT id FROM billing_invoice_written WHERE NOT created "
-            "UNION SELECT id FROM billing_invoices_relined) u "
-            "WHERE u.id NOT IN (SELECT id FROM billing_invoice_written WHERE created)"
+            "UNION SELECT r.id FROM billing_invoices_relined r WHERE NOT EXISTS ("
+            "SELECT 1 FROM billing_invoice_written w WHERE w.id = r.id AND w.created)) u"
         )[0]
         (total,) = self.sql("SELECT count(*) FROM billing_invoices")[0]
         counts["invoices"] = Counts(created, updated, total - created - updated)
