@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
     name = urlsplit(base).path.lstrip("/") + "_bench_import"
     url = _database_url(base, name)
     with psycopg.connect(_database_url(base, "postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "enser_cabinet.settings"}
     python = sys.executable
