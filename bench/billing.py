@@ -26,12 +26,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
 
 from accounts.validators import INN_10_WEIGHTS
-from enser_cabinet.dates import month_end
+from bench.databases import database_drop, database_make
+from enser_cabinet.dates import month_end, month_start
 from enser_cabinet.money import vat_of
 from settlements.vat import vat_rate_on
 
@@ -68,11 +69,6 @@ def inn(index: int) -> str:
     return body + str(check)
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.month - 1 + months, 12)
-    return dt.date(day.year + year, month + 1, 1)
-
-
 def _write(path: Path, kind: str, rows: Iterator[list]) -> int:
     count = 0
     with path.open("w", encoding="utf-8", newline="") as file:
@@ -105,7 +101,7 @@ def _invoice_lines(contracts: int, months: int, *, changed_every: int = 0) -> It
     for index in range(contracts):
         number = contract_number(index)
         for month in range(months):
-            day = month_end(add_months(FIRST_MONTH, month))
+            day = month_end(FIRST_MONTH, month)
             rate = vat_rate_on(day)
             for line_no, (tariff, unit, price, installation) in enumerate(LINES, start=1):
                 line += 1
@@ -141,7 +137,7 @@ def _payments(contracts: int, months: int, *, changed_every: int = 0) -> Iterato
             amount = Decimal(1000 + (index * 7 + month * 13) % 9000) + Decimal("0.50")
             if changed_every and row % changed_every == 0:
                 amount += Decimal("1.00")
-            day = month_end(add_months(FIRST_MONTH, month)) + dt.timedelta(days=10)
+            day = month_end(FIRST_MONTH, month) + dt.timedelta(days=10)
             yield [contract_number(index), f"ПП-{index}-{month}", day.isoformat(), amount, "Оплата"]
 
 
@@ -157,7 +153,7 @@ def _readings(contracts: int, months: int) -> Iterator[list]:
     for index in range(contracts):
         for serial in (f"ТС-{index:06d}", f"ГВ-{index:06d}"):
             for month in range(max(months - 3, 0), months):
-                day = add_months(FIRST_MONTH, month) + dt.timedelta(days=24)
+                day = month_start(FIRST_MONTH, month) + dt.timedelta(days=24)
                 value = Decimal(1000 + index % 5000 + month * 3) + Decimal("0.25")
                 yield [contract_number(index), serial, day.isoformat(), value]
 
@@ -199,11 +195,6 @@ def _run(command: list[str], env: dict[str, str]) -> Timed:
     return Timed(seconds, usage.ru_maxrss / 1024)
 
 
-def _database_url(base: str, name: str) -> str:
-    parts = urlsplit(base)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 def plain_copy(url: str, path: Path) -> float:
     """Seconds to COPY the invoice lines file into an unindexed table."""
     with psycopg.connect(url, autocommit=True) as connection:
@@ -237,13 +228,8 @@ def main(argv: list[str] | None = None) -> None:
     options = parser.parse_args(argv)
 
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/enser")
-    if not base.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("Бенчмарк загрузки идёт на PostgreSQL: укажите DATABASE_URL=postgres://...")
     name = urlsplit(base).path.lstrip("/") + "_bench_import"
-    url = _database_url(base, name)
-    with psycopg.connect(_database_url(base, "postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
+    url = database_make(base, name)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "enser_cabinet.settings"}
     python = sys.executable
     _run([python, "manage.py", "migrate", "--noinput", "-v", "0"], env)
@@ -281,8 +267,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{run:18} {'всего':10} {count:>10,} {seconds:>8.1f} {count / seconds:>10,.0f}")
     print(f"\nРазмер базы после загрузок: {size_after / 2**20:.0f} МиБ")
     if not options.keep:
-        with psycopg.connect(_database_url(base, "postgres"), autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        database_drop(base, name)
 
 
 if __name__ == "__main__":

@@ -32,15 +32,13 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from bench.databases import database_drop, database_make
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_NUMBER = 20000  # generated contracts are 20000-ЭС, 20001-ЭС, …
 CONTRACT, PASSWORD = "12345-ЭС", "Enser-2021"
-
-
-def _database_url(base: str, name: str) -> str:
-    return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
 
 
 def _free_port() -> int:
@@ -185,13 +183,11 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("Нужен wrk: apt-get install wrk")
 
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/enser")
-    if not base.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("Бенчмарк нагрузки идёт на PostgreSQL: укажите DATABASE_URL=postgres://...")
     name = urlsplit(base).path.lstrip("/") + "_bench_load"
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.load_settings",
-        "DATABASE_URL": _database_url(base, name),
+        "DATABASE_URL": database_make(base, name),
         "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"),
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -203,11 +199,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     os.environ.update(environment)
     import django
-    import psycopg
 
-    with psycopg.connect(_database_url(base, "postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
     manage = [sys.executable, "manage.py"]
     for command in (
         ["migrate", "--noinput", "-v", "0"],
@@ -282,8 +274,7 @@ def main(argv: list[str] | None = None) -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         if not options.keep:
-            with psycopg.connect(_database_url(base, "postgres"), autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            database_drop(base, name)
 
     ceiling = results[0].requests_per_second
     print(

@@ -31,7 +31,8 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from bench.databases import database_drop, database_make
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = "password-reset"
@@ -60,28 +61,6 @@ class Counter:
     async def handle_DATA(self, server, session, envelope) -> str:
         self.count += 1
         return "250 Message accepted"
-
-
-def database_make(url: str, name: str) -> str:
-    """Drops and creates `name` on the server of `url`; returns its URL."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    if not parts.scheme.startswith(("postgres", "pgsql")):
-        sys.exit("Бенчмарк очереди работает на PostgreSQL: задайте DATABASE_URL=postgres://…")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def database_drop(url: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")), autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def queue_empty() -> None:
