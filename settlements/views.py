@@ -50,12 +50,15 @@ def render_tab(request: HttpRequest, tab: Tab, context: dict[str, Any], status: 
     return render(request, tab.template, {"tab": tab.name, **tab.extra(), **context}, status=status)
 
 
-def with_statement(tab: Tab) -> Callable[[StatementView], Callable[[HttpRequest], HttpResponse]]:
-    """Reads the period from the query string and the tab's statement for it.
-    A bad period shows the tab's page with the message next to the field and
-    status 400, for pages and downloads alike."""
+PeriodView = Callable[[HttpRequest, PeriodForm], HttpResponse]
 
-    def decorate(view: StatementView) -> Callable[[HttpRequest], HttpResponse]:
+
+def with_period(tab: Tab) -> Callable[[PeriodView], Callable[[HttpRequest], HttpResponse]]:
+    """Reads the period from the query string. A bad period shows the tab's
+    page with the message next to the field and status 400, for pages and
+    downloads alike."""
+
+    def decorate(view: PeriodView) -> Callable[[HttpRequest], HttpResponse]:
         @require_safe
         @customer_required
         @wraps(view)
@@ -63,8 +66,21 @@ def with_statement(tab: Tab) -> Callable[[StatementView], Callable[[HttpRequest]
             form = PeriodForm(request.GET, today=timezone.localdate())
             if not form.is_valid():
                 return render_tab(request, tab, {"form": form}, status=400)
-            statement = tab.read(contract=request.contract, period=form.period)
-            return view(request, form, statement)
+            return view(request, form)
+
+        return wrapper
+
+    return decorate
+
+
+def with_statement(tab: Tab) -> Callable[[StatementView], Callable[[HttpRequest], HttpResponse]]:
+    """The tab's statement for the period read from the query string."""
+
+    def decorate(view: StatementView) -> Callable[[HttpRequest], HttpResponse]:
+        @with_period(tab)
+        @wraps(view)
+        def wrapper(request: HttpRequest, form: PeriodForm) -> HttpResponse:
+            return view(request, form, tab.read(contract=request.contract, period=form.period))
 
         return wrapper
 
@@ -86,12 +102,8 @@ def statement_download(
         statement_keep(key, content)
         return content
 
-    @require_safe
-    @customer_required
-    def download(request: HttpRequest) -> HttpResponse:
-        form = PeriodForm(request.GET, today=timezone.localdate())
-        if not form.is_valid():
-            return render_tab(request, tab, {"form": form}, status=400)
+    @with_period(tab)
+    def download(request: HttpRequest, form: PeriodForm) -> HttpResponse:
         contract, period = request.contract, form.period
         key = statement_key(contract=contract, kind=tab.kind, extension=extension, period=period)
         content = statement_cached(key)
