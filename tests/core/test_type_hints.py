@@ -13,6 +13,7 @@ MODULES = [
     "settlements/ledger.py",
     "settlements/downloads.py",
     "settlements/pdf.py",
+    "settlements/fetcher.py",
     "settlements/xlsx.py",
     "meters/views.py",
     "meters/services.py",

@@ -9,18 +9,13 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from bench.statements import settlements_of
+from settlements.fetcher import FetchRefused, StaticFilesFetcher
 from settlements.ledger import (
     Period,
     charges_statement,
     settlements_statement,
 )
-from settlements.pdf import (
-    FetchRefused,
-    StaticFilesFetcher,
-    render_pdf,
-    settlements_statement_pdf,
-    static_roots,
-)
+from settlements.pdf import render_pdf, settlements_statement_pdf, static_roots
 from tests.conftest import client_for, make_contract, make_invoice
 from tests.settlements.conftest import MANUAL_PERIOD, monthly_history, pdf_text
 

@@ -1,0 +1,31 @@
+"""Processes that never draw a statement (manage.py commands, the job
+workers) do not pay for WeasyPrint's imports; the web server loads it once,
+when a worker starts, not on a customer's first download."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LOADED = "import sys; print(sorted(m for m in ('weasyprint', 'settlements.views') if m in sys.modules))"
+
+
+def _loaded(setup: str) -> str:
+    finished = subprocess.run(
+        [sys.executable, "-c", f"{setup}; {LOADED}"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert finished.returncode == 0, finished.stderr
+    return finished.stdout.strip()
+
+
+def test_reading_every_url_does_not_load_weasyprint():
+    setup = (
+        "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'enser_cabinet.settings');"
+        "import django; django.setup();"
+        "from django.urls import get_resolver; get_resolver().url_patterns"
+    )
+    assert _loaded(setup) == "['settlements.views']"
+
+
+def test_a_web_worker_loads_weasyprint_when_it_starts():
+    assert _loaded("import enser_cabinet.wsgi") == "['weasyprint']"
