@@ -50,6 +50,13 @@ class ImportRunAdmin(admin.ModelAdmin):
     readonly_fields = fields
     list_select_related = ["started_by"]
 
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        # Django's "Просмотреть %s" would say "Просмотреть загрузка данных биллинга".
+        extra_context = {"title": "Загрузка данных биллинга", **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     @admin.display(description="кто или какая команда")
     def started_by_or_command(self, run: ImportRun) -> str:
         return str(run.started_by) if run.started_by else run.command

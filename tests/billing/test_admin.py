@@ -41,6 +41,8 @@ def test_the_run_list_and_page_read_in_russian(staff_client, sample):
     detail = staff_client.get(reverse("admin:billing_importrun_change", args=[run.pk]))
     for text in ["начисления", "без изменений", run.files[0]["sha256"], "import_billing", "Длительность"]:
         assertContains(detail, text)
+    assertContains(detail, "<h1>Загрузка данных биллинга</h1>", html=True)
+    assertNotContains(detail, "Просмотреть загрузка")
     # A record of what happened: nobody edits or deletes it.
     assertNotContains(detail, 'name="_save"')
     assert (
