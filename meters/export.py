@@ -19,6 +19,7 @@ from django.db.models import Count, Q, Sum
 
 from enser_cabinet.dates import month_start
 from enser_cabinet.formatting import format_date
+from enser_cabinet.spreadsheets import csv_text
 from meters.models import Meter, Reading
 
 HEADER = [
@@ -104,23 +105,27 @@ def readings_export(
     for reading in rows:
         meter = reading.meter
         contract = meter.contract
+        # Text that billing or staff typed stays text; numbers stay numbers.
+        text_cells = [
+            csv_text(spell(value))
+            for value in (
+                contract.number,
+                contract.organization.inn,
+                meter.serial_number,
+                meter.get_resource_display(),
+                meter.unit,
+                meter.address,
+            )
+        ]
         writer.writerow(
             [
-                spell(cell)
-                for cell in (
-                    contract.number,
-                    contract.organization.inn,
-                    meter.serial_number,
-                    meter.get_resource_display(),
-                    meter.unit,
-                    meter.address,
-                    format_date(reading.reading_date),
-                    number(reading.value, meter.digits_after),
-                    number(totals[meter.pk]["consumption"], meter.digits_after),
-                    "да" if totals[meter.pk]["rollovers"] else "нет",
-                    reading.get_source_display(),
-                    format_date(reading.submitted_at),
-                )
+                *text_cells,
+                format_date(reading.reading_date),
+                number(reading.value, meter.digits_after),
+                number(totals[meter.pk]["consumption"], meter.digits_after),
+                "да" if totals[meter.pk]["rollovers"] else "нет",
+                reading.get_source_display(),
+                format_date(reading.submitted_at),
             ]
         )
     text.detach()

@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from enser_cabinet.spreadsheets import looks_like_formula
 from settlements.ledger import ChargesStatement, PaymentsStatement, SettlementsStatement, Statement
 
 MONEY_FORMAT = "#,##0.00"
@@ -41,7 +42,7 @@ class Sheet:
         self.sheet = sheet
         organization = statement.contract.organization
         period = statement.period
-        sheet.append([f"{title} за период с {period.start:%d.%m.%Y} по {period.end:%d.%m.%Y}"])
+        self.append([f"{title} за период с {period.start:%d.%m.%Y} по {period.end:%d.%m.%Y}"])
         sheet["A1"].font = Font(bold=True, size=13)
         for label, value in (
             ("ИНН юридического лица:", organization.inn),
@@ -49,13 +50,21 @@ class Sheet:
             ("Наименование контрагента:", organization.name),
             ("Юридический адрес:", organization.legal_address),
         ):
-            sheet.append([label, value])
-        sheet.append([])
+            self.append([label, value])
+        self.append([])
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
 
+    def append(self, values: Sequence) -> None:
+        """A row; text that a spreadsheet would run as a formula stays text."""
+        self.sheet.append(list(values))
+        for cell in self.sheet[self.sheet.max_row]:
+            if looks_like_formula(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
     def head(self, titles: Iterable[str]) -> None:
-        self.sheet.append(list(titles))
+        self.append(titles)
         for cell in self.sheet[self.sheet.max_row]:
             cell.font = BOLD
             cell.fill = HEAD_FILL
@@ -63,7 +72,7 @@ class Sheet:
         self.sheet.freeze_panes = f"A{self.sheet.max_row + 1}"
 
     def row(self, values: Sequence, *, bold: bool = False, formats: dict[int, str] | None = None) -> None:
-        self.sheet.append(list(values))
+        self.append(values)
         for cell in self.sheet[self.sheet.max_row]:
             value = cell.value
             if formats and cell.column in formats:

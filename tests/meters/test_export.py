@@ -160,3 +160,17 @@ def test_readings_of_a_contract_in_another_month_stay_out(db):
     data, counts = export()
     assert counts.rows == 0 and b"X" not in data.split(b"\r\n", 1)[1]
     assert Decimal("1") == Reading.objects.get(reading_date=dt.date(2026, 9, 30)).value
+
+
+def test_text_that_a_spreadsheet_would_run_stays_text(contract):
+    """A meter's address typed as a formula (OWASP, CSV injection) reaches
+    billing as text: a leading apostrophe, the rest as typed; numbers stay numbers."""
+    meter = make_meter(contract, serial="@SUM(1+1)")
+    Meter.objects.filter(pk=meter.pk).update(address="=cmd|' /C calc'!A0")
+    add_reading(meter, dt.date(2026, 10, 5), "1375.000", consumption="4.9")
+    for encoding, delimiter in (("utf-8", ","), ("cp1251", ";")):
+        data, _ = export(encoding=encoding, delimiter=delimiter)
+        (row,) = list(csv.reader(io.StringIO(data.decode(encoding)), delimiter=delimiter))[1:]
+        assert row[2] == "'@SUM(1+1)"
+        assert row[5] == "'=cmd|' /C calc'!A0"
+        assert row[7] == ("1375.000" if delimiter == "," else "1375,000")

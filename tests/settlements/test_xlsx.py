@@ -90,3 +90,28 @@ def test_cells_keep_every_kopeck_of_large_sums(contract):
     cells = [row[1].value for row in table(workbook(response.content).active, "Дата")]
     # openpyxl reads numbers back as float; the written text is the Decimal's.
     assert Decimal(str(cells[-1])) == Decimal("123456802493.50")
+
+
+def test_text_that_a_spreadsheet_would_run_stays_text(contract):
+    """An organization's address typed as a formula (OWASP, CSV injection)
+    is a plain string cell shown as typed, never a formula."""
+    import io
+    import zipfile
+
+    from tests.conftest import client_for
+
+    hostile = '=HYPERLINK("http://evil.example/","Оплатить")'
+    organization = contract.organization
+    organization.legal_address = hostile
+    organization.name = "-2+3"
+    organization.save()
+    for name in ("settlements:settlements-xlsx", "settlements:charges-xlsx", "settlements:payments-xlsx"):
+        content = client_for(contract).get(reverse(name), MANUAL_PERIOD).content
+        sheet = workbook(content).active
+        cells = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2, max_row=5)}
+        for label, typed in (("Юридический адрес:", hostile), ("Наименование контрагента:", "-2+3")):
+            cell = cells[label]
+            assert (cell.value, cell.data_type, cell.quotePrefix) == (typed, "s", True)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and not any(b"<f>" in xml for xml in sheets)
