@@ -4,6 +4,7 @@ Every value has a development default, so `make run` works on a fresh
 machine; production sets DEBUG=false and must then give SECRET_KEY.
 """
 
+import ipaddress
 from decimal import Decimal
 from pathlib import Path
 
@@ -212,8 +213,17 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Behind a reverse proxy that sets X-Forwarded-Proto and appends the
-# client's address to X-Forwarded-For.
+# client's address to X-Forwarded-For. Only requests from TRUSTED_PROXIES
+# (addresses or networks of our own proxies, all of them if there are
+# several in a chain) have their X-Forwarded-For believed
+# (enser_cabinet/http.py).
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+for _entry in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_entry!r} is not an address or a network.") from None
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 # A form refused for its missing or stale CSRF token: a page in Russian that says what to do.
 CSRF_FAILURE_VIEW = "enser_cabinet.views.csrf_failure"

@@ -29,12 +29,15 @@ def test_rate_limits_count_the_customer_behind_the_proxy_not_the_proxy(rf, setti
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.9")
     assert client_ip(request) == "10.0.0.2"  # without a proxy the header is the client's claim
     settings.BEHIND_PROXY = True
+    assert client_ip(request) == "10.0.0.2"  # nor from an address that is none of our proxies
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
     assert client_ip(request) == "198.51.100.9"
 
 
 @pytest.mark.django_db
 def test_rate_limits_by_address_count_each_customer_behind_the_proxy(rf, settings):
     settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
 
     def spend(forwarded: str) -> bool:
         request = rf.post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)

@@ -219,7 +219,7 @@ def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(customer_client, 
     headers = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "1.2.3.4, 198.51.100.9"}
     customer_client.post(url, {"whole": "1", "fraction": ""}, **headers)
     assert Reading.objects.get(value=1).ip == "10.0.0.2"  # no proxy configured: the header is not trusted
-    settings.BEHIND_PROXY = True
+    settings.BEHIND_PROXY, settings.TRUSTED_PROXIES = True, ["10.0.0.2"]
     customer_client.post(url, {"whole": "2", "fraction": ""}, **headers)
     assert Reading.objects.get(value=2).ip == "198.51.100.9"
     customer_client.post(
