@@ -36,6 +36,7 @@ def password_reset_contract_key(group: str, request: HttpRequest) -> str:
 def _sms_limits(phone: PhoneNumber | str) -> list[tuple[str, object, str]]:
     return [
         ("accounts.sms-phone", lambda group, request: str(phone), limit_rate("sms_phone")),
+        ("accounts.sms-phone-day", lambda group, request: str(phone), limit_rate("sms_phone_day")),
         ("accounts.sms-ip", "ip", limit_rate("sms_ip")),
     ]
 

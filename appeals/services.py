@@ -165,14 +165,19 @@ def appeal_reply_set(*, appeal: Appeal, text: str, by: User | None, absolute: Ca
 
 
 def appeal_letters_queue(*, appeal: Appeal, absolute: Callable[[str], str]) -> None:
-    """The acknowledgment to the sender and the notice to the branch."""
+    """The acknowledgment to the sender and the notice to the branch.
+
+    An address typed on the public form may be anybody's: its acknowledgment
+    ("appeal-received-public") carries the number, the date and our own
+    words only, never what the visitor typed, so that the form cannot make
+    the company's address send somebody else's text and links.
+    """
     documents = list(appeal.documents.all())
     admin_url = absolute(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
-    cabinet_url = _cabinet_url(appeal, absolute)
     email_queue(
-        name="appeal-received",
+        name="appeal-received" if appeal.contract_id else "appeal-received-public",
         to=[appeal.email],
-        context={"appeal": appeal, "documents": documents, "cabinet_url": cabinet_url},
+        context={"appeal": appeal, "documents": documents, "cabinet_url": _cabinet_url(appeal, absolute)},
     )
     email_queue(
         name="appeal-branch",

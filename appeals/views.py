@@ -18,9 +18,15 @@ from appeals.forms import AppealForm
 from appeals.models import Appeal
 from appeals.services import FormAlreadySent, appeal_create
 from enser_cabinet.http import client_ip
-from enser_cabinet.ratelimit import limit, ratelimit
+from enser_cabinet.ratelimit import limit, ratelimit, typed_limit_count, typed_limit_reached
 
 logger = logging.getLogger(__name__)
+# Acknowledgments per recipient address (RATE_APPEAL_EMAIL), whoever sends them.
+RECIPIENT_GROUP = "appeals.recipient"
+RECIPIENT_LIMITED = (
+    "На этот адрес сегодня уже отправлено много подтверждений обращений. "
+    "Укажите другой адрес электронной почты или отправьте обращение завтра."
+)
 
 SENT_SESSION_KEY = "appeals_sent"
 SENT_SALT = "appeals.sent"
@@ -52,29 +58,36 @@ def new_appeal(request: HttpRequest) -> HttpResponse:
 
 def _new_appeal(request: HttpRequest) -> HttpResponse:
     contract = request_contract(request)
+    status = None
     if request.method == "POST":
         form = AppealForm(request.POST, request.FILES)
         if form.is_spam:
             logger.warning("appeal honeypot filled from %s", client_ip(request))
             return render(request, "errors/400.html", status=400)
         if form.is_valid():
-            try:
-                appeal = appeal_create(
-                    data=form.cleaned_data,
-                    files=form.cleaned_data["documents"],
-                    kinds=form.document_kinds,
-                    contract=contract,
-                    user=request.user if request.user.is_authenticated else None,
-                    absolute=request.build_absolute_uri,
-                    form_token=form.cleaned_data["token"],
-                )
-            except FormAlreadySent as repeat:
-                # A double click or a resent page: the first sending's result, nothing new.
-                if repeat.appeal is not None:
-                    return _to_sent_page(request, repeat.appeal)
-                form.token_spent()
+            recipient = form.cleaned_data["email"].casefold()
+            if typed_limit_reached(request, group=RECIPIENT_GROUP, value=recipient, name="appeal_email"):
+                form.add_error("email", RECIPIENT_LIMITED)
+                status = 429
             else:
-                return _to_sent_page(request, appeal)
+                try:
+                    appeal = appeal_create(
+                        data=form.cleaned_data,
+                        files=form.cleaned_data["documents"],
+                        kinds=form.document_kinds,
+                        contract=contract,
+                        user=request.user if request.user.is_authenticated else None,
+                        absolute=request.build_absolute_uri,
+                        form_token=form.cleaned_data["token"],
+                    )
+                except FormAlreadySent as repeat:
+                    # A double click or a resent page: the first sending's result, nothing new.
+                    if repeat.appeal is not None:
+                        return _to_sent_page(request, repeat.appeal)
+                    form.token_spent()
+                else:
+                    typed_limit_count(request, group=RECIPIENT_GROUP, value=recipient, name="appeal_email")
+                    return _to_sent_page(request, appeal)
     else:
         form = AppealForm(initial=_initial_from(contract, request.user))
     template = "appeals/new_cabinet.html" if contract else "appeals/new.html"
@@ -82,7 +95,7 @@ def _new_appeal(request: HttpRequest) -> HttpResponse:
         request,
         template,
         {"form": form, "contract": contract, "tab": "appeals"},
-        status=400 if form.errors else 200,
+        status=status or (400 if form.errors else 200),
     )
 
 

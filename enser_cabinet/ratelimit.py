@@ -15,6 +15,7 @@ the view writes anything (503, enser_cabinet.middleware), rather than a
 500 or a "too many attempts" that is not true.
 """
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 
@@ -25,6 +26,8 @@ from django_ratelimit.core import get_usage
 from django_ratelimit.exceptions import Ratelimited
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 # What the cache raises when Redis is down, hung (socket timeouts) or refusing writes.
 CACHE_ERRORS = (RedisError, ConnectionInterrupted)
@@ -98,3 +101,21 @@ def ratelimit(group=None, key=None, rate=None, method=ALL, block=True):
         return wrapper
 
     return decorator
+
+
+def typed_limit_reached(request: HttpRequest, *, group: str, value: str, name: str) -> bool:
+    """Whether what a person typed (a phone, an address) has used up the limit
+    `name` in `group`; counts nothing (typed_limit_count does, once it is used)."""
+    usage = usage_get(request, group=group, key=lambda group, request: value, rate=limit_rate(name))
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def typed_limit_count(request: HttpRequest, *, group: str, value: str, name: str) -> None:
+    """Counts one use. It has happened (a letter is queued, an SMS has left),
+    so a cache failing only now is logged, not turned into an error page."""
+    try:
+        usage_get(
+            request, group=group, key=lambda group, request: value, rate=limit_rate(name), increment=True
+        )
+    except CacheUnavailable:
+        logger.warning("%s went uncounted: the cache is unavailable", group)

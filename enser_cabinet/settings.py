@@ -157,12 +157,15 @@ RATE_LIMITS = {
     # Registration, SMS codes, password recovery and change.
     "registration_ip": env.str("RATE_REGISTRATION_IP", default="30/h"),
     "sms_phone": env.str("RATE_SMS_PHONE", default="5/h"),
+    "sms_phone_day": env.str("RATE_SMS_PHONE_DAY", default="10/d"),
     "sms_ip": env.str("RATE_SMS_IP", default="20/h"),
     "password_reset_ip": env.str("RATE_PASSWORD_RESET_IP", default="20/h"),
     "password_reset_contract": env.str("RATE_PASSWORD_RESET_CONTRACT", default="5/h"),
     "password_change_user": env.str("RATE_PASSWORD_CHANGE_USER", default="10/h"),
     # Public appeals per address, meter readings per user, statement downloads per customer.
     "appeal_ip": env.str("RATE_APPEAL_IP", default="10/h"),
+    # Acknowledgments of appeals per recipient address: the public form is no mail relay.
+    "appeal_email": env.str("RATE_APPEAL_EMAIL", default="10/d"),
     "readings_submit": env.str("RATE_READINGS_SUBMIT", default="30/h"),
     "statements": env.str("RATE_STATEMENTS", default="30/10m"),
 }

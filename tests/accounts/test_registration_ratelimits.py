@@ -57,6 +57,21 @@ def test_sms_sends_per_phone(registering_client, rates, clock, sms_outbox):
     assert registering_client.post(REGISTER, {**resend, "phone": "+79120001122"}).status_code == 302
 
 
+def test_sms_sends_per_phone_per_day(first_contract, rates, clock, sms_outbox):
+    """A number typed at registration gets a few codes a day, whichever
+    browser and address ask for them: the form is no way to flood a phone."""
+    rates["sms_phone"], rates["sms_phone_day"] = "100/h", "2/d"
+    statuses = []
+    for index in range(3):
+        client = Client(REMOTE_ADDR=f"10.0.3.{index}")
+        client.post(LOGIN, {"contract_number": FIRST_NUMBER, "secret": FIRST_INN})
+        statuses.append(client.post(REGISTER, registration_data(method="sms", action="send-sms")))
+        clock.advance(seconds=61)  # past the wait between codes
+    assert [response.status_code for response in statuses[:2]] == [302, 302]
+    _is_429(statuses[2])
+    assert len(sms_outbox) == 2
+
+
 def test_sms_sends_per_address(first_contract, rates, clock, sms_outbox):
     from tests.accounts.conftest import inn_client
 

@@ -18,7 +18,7 @@ def test_acknowledgment_and_branch_notice_leave_by_smtp(client, choices, smtp_se
     # The header is folded on the wire; the words are what counts.
     assert " ".join(acknowledgment["Subject"].split()) == f"Обращение № {number} зарегистрировано"
     text = acknowledgment.get_body(preferencelist=("plain",)).get_content()
-    assert "scan.pdf" in text
+    assert f"Обращение № {number}" in text and "Документов: 1" in text
     html = acknowledgment.get_body(preferencelist=("html",)).get_content()
     assert f"№ {number}" in html
     assert to_branch == [BRANCH_EMAIL]

@@ -78,7 +78,11 @@ def test_appeal_with_documents_is_registered_stored_and_acknowledged(client, cho
     acknowledgment, notice = mail.outbox
     assert acknowledgment.to == ["romashka@example.ru"]
     assert acknowledgment.subject == "Обращение № 2026-000001 зарегистрировано"
-    assert "scan.pdf" in acknowledgment.body and "Перерасчет" in acknowledgment.body
+    # To an address anybody may have typed: our words, the number and the date only.
+    assert "2026-000001" in acknowledgment.body and "Перерасчет" in acknowledgment.body
+    assert "Документов: 2" in acknowledgment.body
+    for typed in ("scan.pdf", "Ромашка", "ул. Ленина", "Прошу сделать"):
+        assert typed not in acknowledgment.body and typed not in acknowledgment.alternatives[0][0]
     assert notice.to == [BRANCH_EMAIL]
     assert notice.reply_to == ["romashka@example.ru"]
     assert "2026-000001" in notice.subject
@@ -258,6 +262,43 @@ def test_sending_is_rate_limited_per_address(client, choices, settings):
     assert other.post(NEW, form_data(choices)).status_code == 302
 
 
+def test_the_public_form_relays_no_text_to_the_address_typed(client, choices):
+    """Spam typed into every field reaches only the branch, never the address
+    typed into «Электронная почта», which gets our own words."""
+    link = "https://evil.example/win"
+    client.post(
+        NEW,
+        form_data(
+            choices,
+            email="victim@example.org",
+            organization_name=f"Вы выиграли! {link}",
+            premises_address=f"Заберите приз: {link}",
+            message=f"Перейдите по ссылке {link}",
+        ),
+    )
+    acknowledgment, notice = mail.outbox
+    assert acknowledgment.to == ["victim@example.org"]
+    letter = acknowledgment.body + acknowledgment.subject + acknowledgment.alternatives[0][0]
+    assert "evil.example" not in letter and "выиграли" not in letter and "приз" not in letter
+    assert link in notice.body  # staff see what was sent
+
+
+def test_acknowledgments_are_limited_per_recipient(choices, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "appeal_email": "2/d"}
+    for index, email in enumerate(["victim@example.org", "Victim@Example.org"]):
+        client = Client(REMOTE_ADDR=f"10.0.4.{index}")
+        assert client.post(NEW, form_data(choices, email=email)).status_code == 302
+    response = Client(REMOTE_ADDR="10.0.4.9").post(NEW, form_data(choices, email="VICTIM@example.org"))
+    assert response.status_code == 429
+    assert (
+        "На этот адрес сегодня уже отправлено много подтверждений обращений. "
+        "Укажите другой адрес электронной почты или отправьте обращение завтра."
+    ) in errors_on(response)
+    assertContains(response, 'value="VICTIM@example.org"', status_code=429)
+    assert Appeal.objects.count() == 2 and len(mail.outbox) == 4
+    assert Client(REMOTE_ADDR="10.0.4.9").post(NEW, form_data(choices)).status_code == 302
+
+
 def test_a_letter_that_fails_does_not_lose_the_appeal(client, choices, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
@@ -265,7 +306,7 @@ def test_a_letter_that_fails_does_not_lose_the_appeal(client, choices, settings)
     assertContains(response, "зарегистрировано")
     assert Appeal.objects.count() == 1
     # Both letters wait for the mail server, with its error for staff.
-    letters = OutgoingMessage.objects.filter(name__in=["appeal-received", "appeal-branch"])
+    letters = OutgoingMessage.objects.filter(name__in=["appeal-received-public", "appeal-branch"])
     assert sorted(letters.values_list("state", "attempts")) == [("queued", 1), ("queued", 1)]
     assert all("ConnectionRefusedError" in letter.last_error for letter in letters)
 
