@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PaydocsConfig(AppConfig):
+    name = "paydocs"
+    verbose_name = "Платежные документы"

@@ -1,0 +1,23 @@
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+
+def qr_codes_in_pdf(pdf: bytes, tmp_path: Path) -> list[str]:
+    """Every QR code on the PDF's pages, as a bank app's camera would read
+    them: the pages rasterised by poppler, the codes decoded by zbar."""
+    if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
+        pytest.fail("pdftoppm and zbarimg are needed: apt-get install poppler-utils zbar-tools")
+    source = tmp_path / "document.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(source), str(tmp_path / "page")], check=True)
+    codes = []
+    for page in sorted(tmp_path.glob("page*.png")):
+        found = subprocess.run(
+            ["zbarimg", "--quiet", "--raw", "-Sbinary", "-Sqrcode.enable", str(page)], capture_output=True
+        )
+        if found.returncode == 0:
+            codes += [code for code in found.stdout.decode("utf-8").split("\n") if code]
+    return codes
