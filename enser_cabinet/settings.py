@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cabinet",
     "outbox",
     "billing",
+    "paydocs",
 ]
 
 MIDDLEWARE = [

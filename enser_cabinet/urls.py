@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("cabinet.urls")),
     path("", include("accounts.urls")),
     path("", include("settlements.urls")),
+    path("", include("paydocs.urls")),
     path("readings/", include("meters.urls")),
     path("appeals/", include("appeals.urls")),
 ]

@@ -4,6 +4,7 @@ customer B (`other_contract`) who must never see any of it."""
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,8 +17,11 @@ from appeals.documents import document_kind
 from appeals.models import Appeal, AppealType, Branch, PremisesType
 from appeals.services import appeal_create
 from meters.models import Meter, Reading
+from paydocs.models import SupplierBankAccount
+from paydocs.services import payment_invoice_issue
 from tests.conftest import make_payment
 from tests.meters.conftest import add_reading, make_meter
+from tests.paydocs.conftest import SUPPLIER_BANK
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% ALFA-AKT-SECRET\n%%EOF\n"
 
@@ -95,6 +99,10 @@ def world(contract, other_contract) -> CustomerWorld:
     )
     add_reading(meter, dt.date(2021, 10, 25), "1383.725", status=Reading.Status.ACCEPTED)
     make_meter(other_contract, serial="CHUZH-0001")
+    SupplierBankAccount.objects.create(**SUPPLIER_BANK)
+    payment_invoice_issue(
+        contract=contract, user=a_user, amount=Decimal("10339.57"), purpose="Оплата Альфы ALFA-PAY-PURPOSE"
+    )
     return CustomerWorld(
         a=contract,
         b=other_contract,
@@ -117,5 +125,6 @@ def world(contract, other_contract) -> CustomerWorld:
             "ALFA-AKT-SECRET",  # inside A's document
             "ALFA-7731",
             "001383,725",
+            "ALFA-PAY-PURPOSE",  # A's «Счёт на оплату»
         ),
     )

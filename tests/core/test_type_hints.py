@@ -28,6 +28,8 @@ MODULES = [
     "billing/reader.py",
     "billing/loader.py",
     "billing/services.py",
+    "paydocs/views.py",
+    "paydocs/services.py",
 ]
 
 

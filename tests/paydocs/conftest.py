@@ -4,6 +4,22 @@ from pathlib import Path
 
 import pytest
 
+# A real Sberbank office (public БИК and correspondent account) and a made-up
+# account whose control key holds.
+SUPPLIER_BANK = {
+    "bank_name": "ЧЕЛЯБИНСКОЕ ОТДЕЛЕНИЕ N8597 ПАО СБЕРБАНК",
+    "bik": "047501602",
+    "correspondent_account": "30101810700000000602",
+    "account": "40702810672000012345",
+}
+
+
+@pytest.fixture
+def supplier_bank(db):
+    from paydocs.models import SupplierBankAccount
+
+    return SupplierBankAccount.objects.create(**SUPPLIER_BANK)
+
 
 def qr_codes_in_pdf(pdf: bytes, tmp_path: Path) -> list[str]:
     """Every QR code on the PDF's pages, as a bank app's camera would read

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Contract, User
+from enser_cabinet.demo.bank import demo_supplier_bank_seed
 from enser_cabinet.demo.customers import (
     DEMO_PASSWORD,
     DEMO_STAFF_PASSWORD,
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         payments += more_payments
         self.stdout.write(f"Создано начислений: {invoices}, оплат: {payments}.")
         self.stdout.write(demo_meters_seed(contracts=[registered, unregistered], today=today))
+        demo_supplier_bank_seed()
         self.stdout.write("Демо-входы:\n" + "\n".join(demo_sign_ins(registered, unregistered)))
 
 

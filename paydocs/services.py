@@ -1,0 +1,97 @@
+"""Issuing a "Счёт на оплату" and drawing it: the figures, the purpose of
+payment, the QR code and the PDF."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import Contract, User
+from enser_cabinet.formatting import format_date, format_money, format_number
+from enser_cabinet.money import round_money
+from paydocs import qr
+from paydocs.models import PaymentInvoice, SupplierBankAccount
+from paydocs.words import rubles_in_words
+from settlements.pdf import STATEMENT_TIME_ZONE, render_pdf
+from settlements.vat import vat_rate_on
+
+DEFAULT_SERVICE = "Теплоснабжение и горячее водоснабжение"
+
+
+class NoSupplierBank(Exception):
+    """Staff have not entered the company's bank account yet."""
+
+
+def vat_included(amount: Decimal, rate: Decimal) -> Decimal:
+    """The VAT inside a sum that includes it."""
+    return round_money(amount * rate / (Decimal(100) + rate))
+
+
+def default_purpose(*, contract: Contract, amount: Decimal, on: dt.date) -> str:
+    """«Оплата по договору № 12345-ЭС от 27.09.2021 за теплоснабжение и ГВС,
+    в т.ч. НДС 22 % — 4 113,91 руб.»"""
+    rate = vat_rate_on(on)
+    service = "теплоснабжение и ГВС" if contract.service == DEFAULT_SERVICE else contract.service.lower()
+    return (
+        f"Оплата по договору № {contract.number} от {format_date(contract.signed_on)} за {service}, "
+        f"в т.ч. НДС {format_number(rate, 0)} % — {format_money(vat_included(amount, rate))} руб."
+    ).replace("\u00a0", " ")
+
+
+def payment_invoice_issue(
+    *, contract: Contract, user: User | None, amount: Decimal, purpose: str = ""
+) -> PaymentInvoice:
+    bank = SupplierBankAccount.current()
+    if bank is None:
+        raise NoSupplierBank
+    now = timezone.now()
+    today = timezone.localdate(now)
+    rate = vat_rate_on(today)
+    return PaymentInvoice.objects.create(
+        contract=contract,
+        issued_at=now,
+        issued_by=user,
+        amount=amount,
+        vat_rate=rate,
+        vat_amount=vat_included(amount, rate),
+        purpose=purpose.strip() or default_purpose(contract=contract, amount=amount, on=today),
+        bank_name=bank.bank_name,
+        bik=bank.bik,
+        correspondent_account=bank.correspondent_account,
+        account=bank.account,
+    )
+
+
+def qr_payload(invoice: PaymentInvoice) -> str:
+    company = settings.COMPANY
+    return qr.payload(
+        qr.Payment(
+            name=company["name"],
+            account=invoice.account,
+            bank_name=invoice.bank_name,
+            bik=invoice.bik,
+            correspondent_account=invoice.correspondent_account,
+            inn=company["inn"],
+            kpp=company["kpp"],
+            purpose=invoice.purpose,
+            amount=invoice.amount,
+        )
+    )
+
+
+def payment_invoice_pdf(invoice: PaymentInvoice) -> bytes:
+    contract = invoice.contract
+    return render_pdf(
+        "paydocs/invoice.html",
+        {
+            "invoice": invoice,
+            "contract": contract,
+            "organization": contract.organization,
+            "company": settings.COMPANY,
+            "issued_on": timezone.localtime(invoice.issued_at, STATEMENT_TIME_ZONE).date(),
+            "made_at": timezone.localtime(invoice.issued_at, STATEMENT_TIME_ZONE).strftime("%d.%m.%Y %H:%M"),
+            "in_words": rubles_in_words(invoice.amount),
+            "qr": qr.svg(qr_payload(invoice)),
+        },
+    )

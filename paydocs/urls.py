@@ -1,0 +1,10 @@
+from django.urls import path
+
+from paydocs import views
+
+app_name = "paydocs"
+
+urlpatterns = [
+    path("payments/invoice/", views.invoice_new, name="invoice-new"),
+    path("payments/invoices/<int:payment_invoice_id>.pdf", views.invoice_pdf, name="invoice-pdf"),
+]

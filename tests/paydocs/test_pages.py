@@ -1,0 +1,147 @@
+"""«Счёт на оплату»: the form, the PDF with its QR code, and its guards."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from paydocs.models import PaymentInvoice
+from paydocs.services import default_purpose, vat_included
+from tests.conftest import client_for, errors_on
+from tests.paydocs.conftest import qr_codes_in_pdf
+from tests.settlements.conftest import pdf_text
+
+pytestmark = pytest.mark.django_db
+NEW = reverse("paydocs:invoice-new")
+
+
+@pytest.fixture
+def december(clock):
+    clock.set(dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC))
+    return clock
+
+
+def test_the_form_offers_the_debt(customer_client, supplier_bank):
+    page = customer_client.get(NEW)
+    # 5 392,46 + 8 088,70 charged, nothing paid.
+    assertContains(page, 'value="13 481,16"')
+    for text in (
+        "Счёт на оплату",
+        "Сумма, ₽",
+        "Назначение платежа",
+        "Сформировать счёт",
+        "р/с 40702810672000012345",
+    ):
+        assertContains(page, text)
+
+
+def test_the_default_purpose_carries_the_contract_and_the_vat(contract):
+    purpose = default_purpose(contract=contract, amount=Decimal("22813.54"), on=dt.date(2026, 12, 3))
+    assert purpose == (
+        "Оплата по договору № 12345-ЭС от 27.09.2021 за теплоснабжение и ГВС, в т.ч. НДС 22 % — 4 113,92 руб."
+    )
+    assert vat_included(Decimal("22813.54"), Decimal("22")) == Decimal("4113.92")
+    assert "НДС 20 % — 3 802,26 руб." in default_purpose(
+        contract=contract, amount=Decimal("22813.54"), on=dt.date(2025, 12, 31)
+    )
+
+
+def test_an_invoice_is_made_and_downloaded_with_its_qr_code(
+    customer_client, contract, supplier_bank, december, tmp_path
+):
+    response = customer_client.post(NEW, {"amount": "22 813,54", "purpose": ""})
+    invoice = PaymentInvoice.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("paydocs:invoice-pdf", args=[invoice.pk])
+    assert (invoice.contract, invoice.amount, invoice.vat_rate, invoice.vat_amount) == (
+        contract,
+        Decimal("22813.54"),
+        Decimal("22.00"),
+        Decimal("4113.92"),
+    )
+    download = customer_client.get(response["Location"])
+    assert download["Content-Type"] == "application/pdf"
+    assert f"schet-na-oplatu-{invoice.pk}-12345-ES.pdf" in download["Content-Disposition"]
+    text = " ".join(" ".join(pdf_text(download.content)).split())
+    for expected in (
+        f"Счёт на оплату № {invoice.pk} от 03.12.2026",
+        "ЧЕЛЯБИНСКОЕ ОТДЕЛЕНИЕ N8597 ПАО СБЕРБАНК",
+        "047501602",
+        "30101810700000000602",
+        "40702810672000012345",
+        "ИНН 7415061109",
+        "Покупатель: ООО «Тепломонтаж», ИНН 7453012342, КПП 745301001",
+        "Основание: договор № 12345-ЭС от 27.09.2021",
+        "22 813,54",
+        "В том числе НДС (22 %): 4 113,92",
+        "Двадцать две тысячи восемьсот тринадцать рублей 54 копейки",
+    ):
+        assert expected in text, expected
+    (code,) = qr_codes_in_pdf(download.content, tmp_path)
+    assert code == (
+        "ST00012|Name=АО «ЭнСер»|PersonalAcc=40702810672000012345"
+        "|BankName=ЧЕЛЯБИНСКОЕ ОТДЕЛЕНИЕ N8597 ПАО СБЕРБАНК|BIC=047501602|CorrespAcc=30101810700000000602"
+        "|PayeeINN=7415061109|KPP=741501001"
+        "|Purpose=Оплата по договору № 12345-ЭС от 27.09.2021 за теплоснабжение и ГВС,"
+        " в т.ч. НДС 22 % — 4 113,92 руб."
+        "|Sum=2281354"
+    )
+    # Listed on the form's page for downloading again.
+    assertContains(customer_client.get(NEW), reverse("paydocs:invoice-pdf", args=[invoice.pk]))
+
+
+def test_a_purpose_of_the_customers_own_is_kept(customer_client, supplier_bank, tmp_path):
+    customer_client.post(NEW, {"amount": "100", "purpose": "Аванс | за январь 2027"})
+    invoice = PaymentInvoice.objects.get()
+    assert invoice.purpose == "Аванс | за январь 2027"
+    (code,) = qr_codes_in_pdf(
+        customer_client.get(reverse("paydocs:invoice-pdf", args=[invoice.pk])).content, tmp_path
+    )
+    assert code.endswith("|Purpose=Аванс за январь 2027|Sum=10000")
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("", "Укажите сумму."),
+        ("abc", "Введите сумму в рублях, например 22 813,54."),
+        ("0", "Сумма: от 0,01 до 999 999 999,99 ₽."),
+        ("-5", "Сумма: от 0,01 до 999 999 999,99 ₽."),
+        ("1000000000", "Сумма: от 0,01 до 999 999 999,99 ₽."),
+        ("NaN", "Сумма: от 0,01 до 999 999 999,99 ₽."),
+        ("12,345", "Сумма: рубли и не более двух знаков копеек, например 22 813,54."),
+    ],
+)
+def test_a_bad_sum_is_explained_next_to_the_field(customer_client, supplier_bank, amount, message):
+    response = customer_client.post(NEW, {"amount": amount, "purpose": ""})
+    assert response.status_code == 400
+    assert message in errors_on(response)
+    assert not PaymentInvoice.objects.exists()
+
+
+def test_a_purpose_too_long_for_the_bank_is_refused(customer_client, supplier_bank):
+    response = customer_client.post(NEW, {"amount": "10", "purpose": "я" * 211})
+    assert response.status_code == 400
+    assert "Назначение платежа: не более 210 знаков (столько берет банк)." in errors_on(response)
+    assert not PaymentInvoice.objects.exists()
+
+
+def test_without_the_companys_bank_account_no_invoice_is_made(customer_client):
+    assertContains(customer_client.get(NEW), "банковские реквизиты АО «ЭнСер» еще не внесены")
+    response = customer_client.post(NEW, {"amount": "10", "purpose": ""})
+    assert response.status_code == 503
+    assert not PaymentInvoice.objects.exists()
+
+
+def test_another_customers_invoice_is_not_found(customer_client, other_contract, supplier_bank):
+    client_for(other_contract).post(NEW, {"amount": "10", "purpose": ""})
+    theirs = PaymentInvoice.objects.get()
+    assert customer_client.get(reverse("paydocs:invoice-pdf", args=[theirs.pk])).status_code == 404
+    assert reverse("paydocs:invoice-pdf", args=[theirs.pk]) not in customer_client.get(NEW).content.decode()
+
+
+def test_the_form_needs_a_signed_in_customer(client, supplier_bank):
+    response = client.get(NEW)
+    assert response.status_code == 302 and "/login/" in response["Location"]
