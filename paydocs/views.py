@@ -1,7 +1,8 @@
 """«Счёт на оплату»: the customer makes one for the debt or a sum of their
-own and downloads it as a PDF with the payment QR code."""
+own and downloads it as a PDF with the payment QR code. The УПД of each
+final invoice, one by one or as a ZIP for a period of "Начисления"."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
@@ -11,8 +12,11 @@ from enser_cabinet.ratelimit import limit, ratelimit
 from paydocs.forms import PaymentInvoiceForm
 from paydocs.models import PaymentInvoice, SupplierBankAccount
 from paydocs.services import NoSupplierBank, payment_invoice_issue, payment_invoice_pdf
-from settlements.downloads import PDF, attachment_response
-from settlements.ledger import contract_balance
+from paydocs.upd import FINAL, ZIP_MOST, upd_filename, upd_pdf, upd_zip
+from settlements import ledger
+from settlements.downloads import PDF, attachment_response, transliterate
+from settlements.forms import PeriodForm
+from settlements.views import CHARGES, render_tab, with_period
 
 RECENT = 20
 
@@ -37,7 +41,7 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("paydocs:invoice-pdf", payment_invoice_id=invoice.pk)
     else:
-        balance = contract_balance(contract=contract)
+        balance = ledger.contract_balance(contract=contract)
         initial = {"amount": format_money(balance.amount).replace("\u00a0", " ")} if balance.is_debt else {}
         form = PaymentInvoiceForm(initial=initial)
     invoices = list(contract.payment_invoices.order_by("-issued_at", "-pk")[:RECENT])
@@ -60,3 +64,32 @@ def invoice_pdf(request: HttpRequest, payment_invoice_id: int) -> HttpResponse:
     )
     filename = f"schet-na-oplatu-{invoice.number}-{invoice.contract.number}.pdf"
     return attachment_response(payment_invoice_pdf(invoice), filename=filename, content_type=PDF)
+
+
+@require_safe
+@customer_required
+@ratelimit(key="user_or_ip", rate=limit("statements"), group="paydocs:documents", block=True)
+def upd(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    item = ledger.charged_invoice(contract=request.contract, invoice_id=invoice_id)
+    if item is None or item.invoice.operation_type != FINAL:
+        raise Http404("Нет такого начисления")
+    return attachment_response(upd_pdf(item), filename=upd_filename(item), content_type=PDF)
+
+
+@with_period(CHARGES)
+@ratelimit(key="user_or_ip", rate=limit("statements"), group="paydocs:documents", block=True)
+def upd_archive(request: HttpRequest, form: PeriodForm) -> HttpResponse:
+    statement = ledger.charges_statement(contract=request.contract, period=form.period)
+    items = [item for item in statement.invoices if item.invoice.operation_type == FINAL]
+    if len(items) > ZIP_MOST:
+        form.add_error(
+            "end", f"В одном архиве не более {ZIP_MOST} УПД: выберите период покороче, например год."
+        )
+        return render_tab(request, CHARGES, {"form": form, "statement": statement}, status=400)
+    if not items:
+        raise Http404("За период нет окончательных начислений")
+    period = form.period
+    filename = transliterate(
+        f"upd-{request.contract.number}-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}.zip"
+    )
+    return attachment_response(upd_zip(items), filename=filename, content_type="application/zip")

@@ -209,13 +209,25 @@ ROUTES = all_routes()
 
 def response_text(response) -> str:
     """What a person would read in a response: the page, or the text of a PDF
-    or an Excel file, so a leak inside a download is found too. A file that
-    is not a readable PDF or workbook (an uploaded document) is read as it is."""
+    or an Excel file (or of each file in a ZIP), so a leak inside a download
+    is found too. A file that is not a readable PDF or workbook (an uploaded
+    document) is read as it is."""
+    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    return _file_text(body, response.get("Content-Type", ""))
+
+
+def _file_text(body: bytes, kind: str) -> str:
     import io
 
-    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
-    kind = response.get("Content-Type", "")
     raw = body.decode("utf-8", errors="replace")
+    if "zip" in kind and body.startswith(b"PK"):
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return "\n".join(
+                _file_text(archive.read(name), "application/pdf" if name.endswith(".pdf") else "")
+                for name in archive.namelist()
+            )
     if "pdf" in kind and body.startswith(b"%PDF"):
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
