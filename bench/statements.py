@@ -170,3 +170,37 @@ def main() -> None:
         columns=12,
         landscape=True,
     )
+    payment_documents()
+
+
+def payment_documents() -> None:
+    """«Счёт на оплату» with its QR code and the УПД: one page each, drawn on request."""
+    from django.utils import timezone
+
+    from paydocs.models import PaymentInvoice
+    from paydocs.services import default_purpose, payment_invoice_pdf
+    from paydocs.upd import upd_pdf, upd_zip
+
+    invoice = PaymentInvoice(
+        pk=153,
+        contract=_contract(),
+        issued_at=timezone.now(),
+        amount=Decimal("22813.54"),
+        vat_rate=Decimal("22.00"),
+        vat_amount=Decimal("4113.92"),
+        purpose=default_purpose(contract=_contract(), amount=Decimal("22813.54"), on=dt.date(2026, 12, 3)),
+        bank_name="ЧЕЛЯБИНСКОЕ ОТДЕЛЕНИЕ N8597 ПАО СБЕРБАНК",
+        bik="047501602",
+        correspondent_account="30101810700000000602",
+        account="40702810672000012345",
+    )
+    print("Платежные документы:")
+    measure("Счёт на оплату с QR-кодом", lambda: payment_invoice_pdf(invoice))
+    charges = monthly_charges(1)
+    year = charges.invoices
+    for item in year:
+        item.invoice.contract = charges.contract
+    measure("УПД одного начисления (2 строки)", lambda: upd_pdf(year[0]))
+    started = time.perf_counter()
+    size = len(upd_zip(year)) / 1024
+    print(f"{'УПД за год одним ZIP (12 PDF)':<58} {time.perf_counter() - started:6.2f} s  {size:7.1f} KiB")
