@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from paydocs.models import PaymentInvoice, SupplierBankAccount
+from paydocs.models import CustomerBankAccount, PaymentInvoice, SupplierBankAccount
 
 
 @admin.register(SupplierBankAccount)
@@ -23,4 +23,17 @@ class PaymentInvoiceAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: PaymentInvoice | None = None) -> bool:
+        return False
+
+
+@admin.register(CustomerBankAccount)
+class CustomerBankAccountAdmin(admin.ModelAdmin):
+    """What customers typed as their own account: theirs to change, in the cabinet."""
+
+    list_display = ["organization", "account", "bik", "updated_at", "updated_by"]
+    list_select_related = ["organization", "updated_by"]
+    search_fields = ["organization__inn", "organization__name", "account"]
+    readonly_fields = ["organization", "account", "bik", "updated_at", "updated_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

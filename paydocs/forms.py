@@ -2,6 +2,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
+from paydocs.banking import ACCOUNT, BIK, account_key_holds
+
 MAX_AMOUNT = Decimal("999999999.99")
 
 
@@ -32,3 +34,37 @@ class PaymentInvoiceForm(forms.Form):
         if amount != amount.quantize(Decimal("0.01")):
             raise forms.ValidationError("Сумма: рубли и не более двух знаков копеек, например 22 813,54.")
         return amount.quantize(Decimal("0.01"))
+
+
+class CustomerBankForm(forms.Form):
+    account = forms.CharField(
+        label="Расчетный счет",
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": "Укажите расчетный счет."},
+    )
+    bik = forms.CharField(
+        label="БИК банка",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": "Укажите БИК банка."},
+    )
+
+    def clean_account(self) -> str:
+        account = "".join(self.cleaned_data["account"].split())
+        if not ACCOUNT.match(account):
+            raise forms.ValidationError("Расчетный счет: 20 цифр.")
+        return account
+
+    def clean_bik(self) -> str:
+        bik = "".join(self.cleaned_data["bik"].split())
+        if not BIK.match(bik):
+            raise forms.ValidationError("БИК: 9 цифр, начинается с 04.")
+        return bik
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        account, bik = cleaned.get("account"), cleaned.get("bik")
+        if account and bik and not account_key_holds(account, bik):
+            self.add_error("account", "Расчетный счет не сходится с БИК банка: проверьте счет и БИК.")
+        return cleaned

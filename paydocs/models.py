@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from accounts.models import Contract
+from accounts.models import Contract, Organization
 from enser_cabinet.money import MONEY_FIELD
 from paydocs.banking import BIK, account_key_holds, correspondent_key_holds
 
@@ -42,6 +42,28 @@ class SupplierBankAccount(models.Model):
     @classmethod
     def current(cls) -> "SupplierBankAccount | None":
         return cls.objects.order_by("-updated_at", "-pk").first()
+
+
+class CustomerBankAccount(models.Model):
+    """The organization's own account, as the customer typed it on
+    "Реквизиты и контакты": the payer of its payment orders (1C file)."""
+
+    organization = models.OneToOneField(
+        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="bank_account"
+    )
+    account = models.CharField("расчетный счет", max_length=20)
+    bik = models.CharField("БИК банка", max_length=9)
+    updated_at = models.DateTimeField("изменен", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кем", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = "расчетный счет клиента"
+        verbose_name_plural = "расчетные счета клиентов"
+
+    def __str__(self) -> str:
+        return f"{self.organization}: р/с {self.account}"
 
 
 class PaymentInvoice(models.Model):

@@ -2,15 +2,19 @@
 own and downloads it as a PDF with the payment QR code. The УПД of each
 final invoice, one by one or as a ZIP for a period of "Начисления"."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.decorators import customer_required
 from enser_cabinet.formatting import format_money
 from enser_cabinet.ratelimit import limit, ratelimit
-from paydocs.forms import PaymentInvoiceForm
-from paydocs.models import PaymentInvoice, SupplierBankAccount
+from paydocs.clientbank import Party, payment_order
+from paydocs.forms import CustomerBankForm, PaymentInvoiceForm
+from paydocs.models import CustomerBankAccount, PaymentInvoice, SupplierBankAccount
 from paydocs.services import NoSupplierBank, payment_invoice_issue, payment_invoice_pdf
 from paydocs.upd import FINAL, ZIP_MOST, upd_filename, upd_pdf, upd_zip
 from settlements import ledger
@@ -54,14 +58,18 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
-@customer_required
-def invoice_pdf(request: HttpRequest, payment_invoice_id: int) -> HttpResponse:
-    invoice = get_object_or_404(
+def _own_invoice(request: HttpRequest, payment_invoice_id: int) -> PaymentInvoice:
+    return get_object_or_404(
         PaymentInvoice.objects.select_related("contract__organization"),
         pk=payment_invoice_id,
         contract=request.contract,
     )
+
+
+@require_safe
+@customer_required
+def invoice_pdf(request: HttpRequest, payment_invoice_id: int) -> HttpResponse:
+    invoice = _own_invoice(request, payment_invoice_id)
     filename = f"schet-na-oplatu-{invoice.number}-{invoice.contract.number}.pdf"
     return attachment_response(payment_invoice_pdf(invoice), filename=filename, content_type=PDF)
 
@@ -93,3 +101,65 @@ def upd_archive(request: HttpRequest, form: PeriodForm) -> HttpResponse:
         f"upd-{request.contract.number}-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}.zip"
     )
     return attachment_response(upd_zip(items), filename=filename, content_type="application/zip")
+
+
+@require_safe
+@customer_required
+def invoice_1c(request: HttpRequest, payment_invoice_id: int) -> HttpResponse:
+    """«Скачать платёжное поручение (1С)»: the invoice as a payment order for
+    the customer's bank client, paid from the account on "Реквизиты и контакты"."""
+    invoice = _own_invoice(request, payment_invoice_id)
+    organization = invoice.contract.organization
+    own = CustomerBankAccount.objects.filter(organization=organization).first()
+    if own is None:
+        messages.info(
+            request, "Чтобы скачать платёжное поручение, укажите расчетный счет и БИК вашего банка."
+        )
+        return redirect("paydocs:bank")
+    company = settings.COMPANY
+    content = payment_order(
+        payer=Party(
+            name=organization.name,
+            inn=organization.inn,
+            kpp=organization.kpp,
+            account=own.account,
+            bank_name="",
+            bik=own.bik,
+            correspondent_account="",
+        ),
+        payee=Party(
+            name=company["full_name"],
+            inn=company["inn"],
+            kpp=company["kpp"],
+            account=invoice.account,
+            bank_name=invoice.bank_name,
+            bik=invoice.bik,
+            correspondent_account=invoice.correspondent_account,
+        ),
+        amount=invoice.amount,
+        purpose=invoice.purpose,
+        made_at=timezone.localtime(),
+        sender=f"Личный кабинет {company['name']}",
+    )
+    filename = f"platezhnoe-poruchenie-{invoice.number}.txt"
+    return attachment_response(content, filename=filename, content_type="text/plain; charset=windows-1251")
+
+
+@customer_required
+def bank(request: HttpRequest) -> HttpResponse:
+    """ "Расчетный счет" and "БИК банка" of the customer's organization."""
+    organization = request.contract.organization
+    own = CustomerBankAccount.objects.filter(organization=organization).first()
+    if request.method == "POST":
+        form = CustomerBankForm(request.POST)
+        if form.is_valid():
+            CustomerBankAccount.objects.update_or_create(
+                organization=organization, defaults={**form.cleaned_data, "updated_by": request.user}
+            )
+            messages.success(request, "Расчетный счет сохранен.")
+            return redirect("accounts:requisites")
+    else:
+        form = CustomerBankForm(initial={"account": own.account, "bik": own.bik} if own else None)
+    return render(
+        request, "paydocs/bank.html", {"form": form, "tab": "requisites"}, status=400 if form.errors else 200
+    )

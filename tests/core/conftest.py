@@ -17,7 +17,7 @@ from appeals.documents import document_kind
 from appeals.models import Appeal, AppealType, Branch, PremisesType
 from appeals.services import appeal_create
 from meters.models import Meter, Reading
-from paydocs.models import SupplierBankAccount
+from paydocs.models import CustomerBankAccount, SupplierBankAccount
 from paydocs.services import payment_invoice_issue
 from tests.conftest import make_payment
 from tests.meters.conftest import add_reading, make_meter
@@ -100,6 +100,9 @@ def world(contract, other_contract) -> CustomerWorld:
     add_reading(meter, dt.date(2021, 10, 25), "1383.725", status=Reading.Status.ACCEPTED)
     make_meter(other_contract, serial="CHUZH-0001")
     SupplierBankAccount.objects.create(**SUPPLIER_BANK)
+    CustomerBankAccount.objects.create(
+        organization=contract.organization, account="40702810672000012345", bik="047501602"
+    )
     payment_invoice_issue(
         contract=contract, user=a_user, amount=Decimal("10339.57"), purpose="Оплата Альфы ALFA-PAY-PURPOSE"
     )

@@ -1,0 +1,15 @@
+from django import template
+
+from accounts.models import Organization
+from paydocs.models import CustomerBankAccount, SupplierBankAccount
+
+register = template.Library()
+
+
+@register.inclusion_tag("paydocs/_bank_requisites.html")
+def bank_requisites(organization: Organization) -> dict:
+    """The customer's account and the company's, on "Реквизиты и контакты"."""
+    return {
+        "own": CustomerBankAccount.objects.filter(organization=organization).first(),
+        "supplier": SupplierBankAccount.current(),
+    }
