@@ -24,10 +24,17 @@ from pathlib import Path
 
 import django
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Contract
+from enser_cabinet.context_processors import links
 from enser_cabinet.ratelimit import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -127,3 +134,38 @@ def cached_html(key: str, draw: Callable[[], str]) -> SafeString:
         except CACHE_ERRORS as error:
             logger.warning("cache unavailable, %s not kept: %r", key.partition(":")[0], error)
     return mark_safe(html)  # noqa: S308 (a template's output, escaped there)
+
+
+def lazy_html(key: str, draw: Callable[[], str]) -> Callable[[], SafeString]:
+    """cached_html(key, draw) when a template first shows it: a page read
+    whole from the cache never asks for it."""
+    return cache(lambda: cached_html(key, draw))
+
+
+# Where the sign-out form's CSRF token goes in a kept page; made of letters
+# and dashes, so that escaping leaves it as it is.
+_FILLED_PER_REQUEST = "csrf-token-filled-in-per-request"
+
+
+def render_page(
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    *,
+    contract: Contract,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    shows: object = (),
+) -> HttpResponse:
+    """A cabinet page of `contract`, drawn once and kept whole under a key of
+    everything it shows: the contract's data and requisites, the period, the
+    day (the footer's year), the layout's links and `shows`, whatever else
+    of the context is not drawn from the contract's data. Each request fills
+    in its own CSRF token; a page with messages to show is drawn afresh."""
+    if get_messages(request):
+        return render(request, template, context)
+    variant = repr((template, shows, timezone.localdate(), sorted(links(request)["links"].items())))
+    key = contract_key("page", contract=contract, start=start, end=end, requisites=True, variant=variant)
+    marked = {**context, "csrf_token": _FILLED_PER_REQUEST}
+    html = cached_html(key, lambda: render_to_string(template, marked, request))
+    return HttpResponse(html.replace(_FILLED_PER_REQUEST, get_token(request)))

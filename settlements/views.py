@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.decorators import customer_required
 from enser_cabinet.ratelimit import limit, ratelimit
-from enser_cabinet.versioned import cached_html, contract_key
+from enser_cabinet.versioned import contract_key, lazy_html, render_page
 from settlements import ledger, pdf, xlsx
 from settlements.cache import statement_cached, statement_keep, statement_key
 from settlements.downloads import PDF, XLSX, attachment_response, statement_filename
@@ -70,22 +70,27 @@ def render_tab(request: HttpRequest, tab: Tab, context: dict[str, Any], status: 
 
 def render_statement(request: HttpRequest, tab: Tab, form: PeriodForm, **options: Any) -> HttpResponse:
     """The tab with its statement for a valid period. The panel (period form
-    and table) is drawn once and then read from the cache until the
-    contract's data, the period, the options or the release change
-    (enser_cabinet/versioned.py): a repeated page reads no ledger."""
+    and table) and then the whole page are drawn once and read from the
+    cache until the contract's data, the period, the options or the release
+    change (enser_cabinet/versioned.py): a repeated page reads no ledger."""
     contract, period = request.contract, form.period
-    context = {"form": form, **tab.extra(), **options}
+    extra = tab.extra()
+    shows = repr(sorted({**extra, **options}.items()))
 
     def draw() -> str:
-        return render_to_string(
-            tab.panel, {**context, "statement": tab.read(contract=contract, period=period)}
-        )
+        statement = tab.read(contract=contract, period=period)
+        return render_to_string(tab.panel, {"form": form, "statement": statement, **extra, **options})
 
-    variant = repr(sorted((name, value) for name, value in context.items() if name != "form"))
-    key = contract_key(
-        f"panel:{tab.name}", contract=contract, start=period.start, end=period.end, variant=variant
+    panel = lazy_html(
+        contract_key(
+            f"panel:{tab.name}", contract=contract, start=period.start, end=period.end, variant=shows
+        ),
+        draw,
     )
-    return render_tab(request, tab, {"form": form, "panel": cached_html(key, draw)})
+    context = {"tab": tab.name, "form": form, "panel": panel, **extra}
+    return render_page(
+        request, tab.template, context, contract=contract, start=period.start, end=period.end, shows=shows
+    )
 
 
 PeriodView = Callable[[HttpRequest, PeriodForm], HttpResponse]

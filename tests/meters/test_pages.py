@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from meters import views
+from enser_cabinet import versioned
 from meters.models import Reading
 from tests.conftest import client_for
 from tests.meters.conftest import TODAY, add_reading, make_meter, monthly_history
@@ -170,7 +170,7 @@ def test_the_tab_runs_the_same_queries_for_24_and_120_readings(
     monthly_history(heat_meter, months=24, last=dt.date(2026, 10, 1))
     client.get(TAB)
     # The meters table drawn on every request, not read from the cache.
-    monkeypatch.setattr(views, "cached_html", lambda key, draw: SafeString(draw()))
+    monkeypatch.setattr(versioned, "cached_html", lambda key, draw: SafeString(draw()))
     with CaptureQueriesContext(connection) as few:
         client.get(TAB)
         client.get(reverse("meters:history", args=[meter.pk]))
