@@ -26,11 +26,13 @@ import django
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Contract
@@ -39,21 +41,21 @@ from enser_cabinet.ratelimit import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 
-KEEP_SECONDS = 7 * 24 * 60 * 60
+KEEP_SECONDS = 7 * 24 * 60 * 60  # a downloaded statement
+# A page holds the day it was drawn (the footer's year), so it is of no use
+# the next day; a table of an old version is garbage once the data changes.
+HTML_KEEP_SECONDS = 24 * 60 * 60
 # The code and templates that draw what is cached: a change to any of them
 # is a new release.
 _DRAWN_BY = (
+    "enser_cabinet/context_processors.py",
     "enser_cabinet/formatting.py",
     "enser_cabinet/money.py",
+    "enser_cabinet/versioned.py",
     "enser_cabinet/templatetags",
-    "settlements/ledger.py",
-    "settlements/forms.py",
-    "settlements/pdf.py",
-    "settlements/xlsx.py",
-    "settlements/templatetags",
-    "meters/models.py",
-    "meters/selectors.py",
-    "meters/templatetags",
+    "cabinet",
+    "settlements",
+    "meters",
     "templates",
 )
 
@@ -61,7 +63,8 @@ _DRAWN_BY = (
 @cache
 def release() -> str:
     """A digest of the code, templates and supplier requisites that draw
-    cached pages and statements (and of Django, which draws form fields)."""
+    cached pages and statements (and of Django, which draws form fields),
+    read once per process."""
     digest = hashlib.sha256(repr((django.VERSION, sorted(settings.COMPANY.items()))).encode())
     for name in _DRAWN_BY:
         path = Path(settings.BASE_DIR) / name
@@ -70,6 +73,13 @@ def release() -> str:
                 digest.update(str(part.relative_to(settings.BASE_DIR)).encode())
                 digest.update(part.read_bytes())
     return digest.hexdigest()[:16]
+
+
+@receiver(file_changed)
+def _edited(sender: object, file_path: Path, **kwargs: object) -> None:
+    # The development server takes an edited template without a restart:
+    # the next page is drawn by the new one.
+    release.cache_clear()
 
 
 def requisites_digest(contract: Contract) -> str:
@@ -130,7 +140,7 @@ def cached_html(key: str, draw: Callable[[], str]) -> SafeString:
     if html is None:
         html = draw()
         try:
-            caches["default"].set(key, html, KEEP_SECONDS)
+            caches["default"].set(key, html, HTML_KEEP_SECONDS)
         except CACHE_ERRORS as error:
             logger.warning("cache unavailable, %s not kept: %r", key.partition(":")[0], error)
     return mark_safe(html)  # noqa: S308 (a template's output, escaped there)

@@ -3,13 +3,16 @@ token of its own request, the organization's current name, the messages
 waiting for the customer, and links under the site's script prefix."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse, set_script_prefix
+from django.utils.autoreload import file_changed
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import Organization
+from enser_cabinet.versioned import release
 from tests.conftest import PASSWORD
 from tests.meters.conftest import TODAY, make_meter
 
@@ -83,3 +86,16 @@ def test_a_customer_signed_in_by_the_form_sees_the_kept_page(contract):
     client = Client()
     client.post(reverse("accounts:login"), {"contract_number": contract.number, "secret": PASSWORD})
     assertContains(client.get(HOME), "Добрый день!")
+
+
+def test_an_edited_file_is_a_new_release(settings):
+    """The development server takes an edited template without a restart and
+    says so with `file_changed`: pages are drawn anew, not read from the cache."""
+    before = release()
+    settings.COMPANY = {**settings.COMPANY, "inn": "7702070139"}
+    try:
+        assert release() == before  # read once per process
+        file_changed.send(sender=None, file_path=Path(settings.BASE_DIR) / "templates" / "base.html")
+        assert release() != before
+    finally:
+        release.cache_clear()
