@@ -32,7 +32,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from bench.databases import database_drop, database_make
 
@@ -178,6 +178,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark's database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="serve the database a --keep run left, without making it again"
+    )
     options = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("Нужен wrk: apt-get install wrk")
@@ -187,7 +190,11 @@ def main(argv: list[str] | None = None) -> None:
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.load_settings",
-        "DATABASE_URL": database_make(base, name),
+        "DATABASE_URL": (
+            urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+            if options.reuse
+            else database_make(base, name)
+        ),
         "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"),
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -203,7 +210,7 @@ def main(argv: list[str] | None = None) -> None:
     manage = [sys.executable, "manage.py"]
     for command in (
         ["migrate", "--noinput", "-v", "0"],
-        ["seed_demo"],
+        *([] if options.reuse else [["seed_demo"]]),
         ["collectstatic", "--noinput", "-v", "0"],
     ):
         subprocess.run([*manage, *command], cwd=ROOT, env=environment, check=True, capture_output=True)
@@ -214,9 +221,11 @@ def main(argv: list[str] | None = None) -> None:
 
     today = timezone.localdate()
     started = time.perf_counter()
-    history_generate(contracts=options.contracts, months=options.months, today=today)
+    if not options.reuse:
+        history_generate(contracts=options.contracts, months=options.months, today=today)
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+        if not options.reuse:
+            cursor.execute("VACUUM ANALYZE")
         cursor.execute("SELECT pg_database_size(current_database())")
         size = cursor.fetchone()[0]
     connection.close()
@@ -224,6 +233,7 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"База: {options.contracts:,} договоров × {options.months} месяцев, {size / 2**20:,.0f} МиБ,"
         f" подготовлена за {time.perf_counter() - started:.0f} с"
+        + (" (от прошлого запуска)" if options.reuse else "")
     )
 
     port = _free_port()

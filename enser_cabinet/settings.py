@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "enser_cabinet.context_processors.company",
+                "enser_cabinet.context_processors.links",
             ],
             "builtins": ["enser_cabinet.templatetags.ru_format"],
         },

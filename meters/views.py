@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.decorators import customer_required
 from enser_cabinet.http import client_ip
 from enser_cabinet.ratelimit import limit, ratelimit
+from enser_cabinet.versioned import contract_key, lazy_html, render_page
 from meters import rules, selectors, services
 from meters.chart import consumption_chart
 from meters.forms import ReadingForm
@@ -18,17 +20,19 @@ HISTORY_PAGE_SIZE = 24
 
 @customer_required
 def readings(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    return render(
-        request,
-        "meters/readings.html",
-        {
-            "tab": "readings",
-            "meters": selectors.contract_meters(contract=request.contract),
-            "window": rules.submission_window(today),
-            "today": today,
-        },
-    )
+    """The contract's meters. Their table and the page are drawn once a day
+    until a meter or a reading of the contract changes
+    (enser_cabinet/versioned.py)."""
+    contract, today = request.contract, timezone.localdate()
+
+    def draw() -> str:
+        meters = selectors.contract_meters(contract=contract)
+        return render_to_string("meters/_meters_table.html", {"meters": meters, "today": today})
+
+    window = rules.submission_window(today)
+    table = lazy_html(contract_key("table:meters", contract=contract, start=today), draw)
+    context = {"tab": "readings", "meters_table": table, "window": window}
+    return render_page(request, "meters/readings.html", context, contract=contract, shows=window)
 
 
 @customer_required

@@ -12,11 +12,13 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.decorators import customer_required
 from enser_cabinet.ratelimit import limit, ratelimit
+from enser_cabinet.versioned import contract_key, lazy_html, render_page
 from settlements import ledger, pdf, xlsx
 from settlements.cache import statement_cached, statement_keep, statement_key
 from settlements.downloads import PDF, XLSX, attachment_response, statement_filename
@@ -27,9 +29,10 @@ from settlements.forms import PeriodForm
 class Tab:
     name: str
     template: str
+    panel: str  # the part of the page below the tabs: period form and table
     read: Callable  # the statement of a contract for a period
     kind: str  # in the names of the downloaded files
-    extra: Callable[[], dict[str, Any]] = dict  # more of the page's context, read per request
+    extra: Callable[[], dict[str, Any]] = dict  # more of the panel's context, read per request
 
 
 def _bank_links() -> dict[str, Any]:
@@ -38,16 +41,56 @@ def _bank_links() -> dict[str, Any]:
 
 
 SETTLEMENTS = Tab(
-    "settlements", "settlements/settlements.html", ledger.settlements_statement, "vzaimoraschety"
+    "settlements",
+    "settlements/settlements.html",
+    "settlements/_settlements_panel.html",
+    ledger.settlements_statement,
+    "vzaimoraschety",
 )
-CHARGES = Tab("charges", "settlements/charges.html", ledger.charges_statement, "nachisleniya")
-PAYMENTS = Tab("payments", "settlements/payments.html", ledger.payments_statement, "oplaty", _bank_links)
-
-StatementView = Callable[[HttpRequest, PeriodForm, ledger.Statement], HttpResponse]
+CHARGES = Tab(
+    "charges",
+    "settlements/charges.html",
+    "settlements/_charges_panel.html",
+    ledger.charges_statement,
+    "nachisleniya",
+)
+PAYMENTS = Tab(
+    "payments",
+    "settlements/payments.html",
+    "settlements/_payments_panel.html",
+    ledger.payments_statement,
+    "oplaty",
+    _bank_links,
+)
 
 
 def render_tab(request: HttpRequest, tab: Tab, context: dict[str, Any], status: int = 200) -> HttpResponse:
     return render(request, tab.template, {"tab": tab.name, **tab.extra(), **context}, status=status)
+
+
+def render_statement(request: HttpRequest, tab: Tab, form: PeriodForm, **options: Any) -> HttpResponse:
+    """The tab with its statement for a valid period. The panel (period form
+    and table) and then the whole page are drawn once and read from the
+    cache until the contract's data, the period, the options or the release
+    change (enser_cabinet/versioned.py): a repeated page reads no ledger."""
+    contract, period = request.contract, form.period
+    extra = tab.extra()
+    shows = repr(sorted({**extra, **options}.items()))
+
+    def draw() -> str:
+        statement = tab.read(contract=contract, period=period)
+        return render_to_string(tab.panel, {"form": form, "statement": statement, **extra, **options})
+
+    panel = lazy_html(
+        contract_key(
+            f"panel:{tab.name}", contract=contract, start=period.start, end=period.end, variant=shows
+        ),
+        draw,
+    )
+    context = {"tab": tab.name, "form": form, "panel": panel, **extra}
+    return render_page(
+        request, tab.template, context, contract=contract, start=period.start, end=period.end, shows=shows
+    )
 
 
 PeriodView = Callable[[HttpRequest, PeriodForm], HttpResponse]
@@ -67,20 +110,6 @@ def with_period(tab: Tab) -> Callable[[PeriodView], Callable[[HttpRequest], Http
             if not form.is_valid():
                 return render_tab(request, tab, {"form": form}, status=400)
             return view(request, form)
-
-        return wrapper
-
-    return decorate
-
-
-def with_statement(tab: Tab) -> Callable[[StatementView], Callable[[HttpRequest], HttpResponse]]:
-    """The tab's statement for the period read from the query string."""
-
-    def decorate(view: StatementView) -> Callable[[HttpRequest], HttpResponse]:
-        @with_period(tab)
-        @wraps(view)
-        def wrapper(request: HttpRequest, form: PeriodForm) -> HttpResponse:
-            return view(request, form, tab.read(contract=request.contract, period=form.period))
 
         return wrapper
 
@@ -117,24 +146,21 @@ def statement_download(
     return download
 
 
-@with_statement(SETTLEMENTS)
-def settlements(
-    request: HttpRequest, form: PeriodForm, statement: ledger.SettlementsStatement
-) -> HttpResponse:
-    return render_tab(request, SETTLEMENTS, {"form": form, "statement": statement})
+@with_period(SETTLEMENTS)
+def settlements(request: HttpRequest, form: PeriodForm) -> HttpResponse:
+    return render_statement(request, SETTLEMENTS, form)
 
 
-@with_statement(CHARGES)
-def charges(request: HttpRequest, form: PeriodForm, statement: ledger.ChargesStatement) -> HttpResponse:
+@with_period(CHARGES)
+def charges(request: HttpRequest, form: PeriodForm) -> HttpResponse:
     # "Детализировать все" without JavaScript: the page comes back with every
     # invoice open.
-    show_all = request.GET.get("all") == "1"
-    return render_tab(request, CHARGES, {"form": form, "statement": statement, "show_all": show_all})
+    return render_statement(request, CHARGES, form, show_all=request.GET.get("all") == "1")
 
 
-@with_statement(PAYMENTS)
-def payments(request: HttpRequest, form: PeriodForm, statement: ledger.PaymentsStatement) -> HttpResponse:
-    return render_tab(request, PAYMENTS, {"form": form, "statement": statement})
+@with_period(PAYMENTS)
+def payments(request: HttpRequest, form: PeriodForm) -> HttpResponse:
+    return render_statement(request, PAYMENTS, form)
 
 
 settlements_pdf = statement_download(SETTLEMENTS, pdf.settlements_statement_pdf, "pdf")
