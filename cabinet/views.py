@@ -2,10 +2,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.decorators import customer_required
+from accounts.roles import Action
 from settlements.ledger import contract_balance
 
 
-@customer_required
+@customer_required(Action.HOME)
 def home(request: HttpRequest) -> HttpResponse:
     """The main page: the contract and its balance. It sits above accounts and
     settlements, so that accounts need know nothing of money."""

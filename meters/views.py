@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.decorators import customer_required
+from accounts.roles import Action
 from enser_cabinet.http import client_ip
 from enser_cabinet.ratelimit import limit, ratelimit
 from meters import rules, selectors, services
@@ -16,7 +17,7 @@ from meters.models import Reading
 HISTORY_PAGE_SIZE = 24
 
 
-@customer_required
+@customer_required(Action.METERS)
 def readings(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
@@ -31,7 +32,7 @@ def readings(request: HttpRequest) -> HttpResponse:
     )
 
 
-@customer_required
+@customer_required(Action.READINGS_SUBMIT)
 @ratelimit(key="user", rate=limit("readings_submit"), method="POST", block=True)
 def submit(request: HttpRequest, meter_id: int) -> HttpResponse:
     meter = selectors.customer_meter(contract=request.contract, meter_id=meter_id)
@@ -88,7 +89,7 @@ def _tell(request: HttpRequest, submission: services.Submission) -> None:
         )
 
 
-@customer_required
+@customer_required(Action.METERS)
 def history(request: HttpRequest, meter_id: int) -> HttpResponse:
     meter = selectors.customer_meter(contract=request.contract, meter_id=meter_id)
     today = timezone.localdate()

@@ -114,6 +114,7 @@ def _printed() -> str:
 def test_the_demo_passwords_are_printed_while_they_work(db):
     out = _printed()
     assert "12345-ЭС, пароль Enser-2021 (зарегистрирован)" in out
+    assert "glavbuh@teplomontazh.example, пароль Enser-2021 (Бухгалтер по 12345-ЭС и 12346-ЭС" in out
     assert "54321-ЭС, ИНН 7456009877 (первый вход, регистрация)" in out
     assert "admin / Enser-admin-2021" in out
 
@@ -123,12 +124,16 @@ def test_a_changed_demo_password_is_not_printed(db):
     customer = User.objects.get(username="12345-ЭС")
     customer.set_password("Svoi-Parol-2026")
     customer.save()
+    accountant = User.objects.get(username="glavbuh@teplomontazh.example")
+    accountant.set_password("Svoi-Buh-2026")
+    accountant.save()
     staff = User.objects.get(username="admin")
     staff.set_password("Svoi-Admin-2026")
     staff.save()
     out = _printed()
     assert "Enser-2021" not in out and "Enser-admin-2021" not in out
     assert "12345-ЭС: демо-пароль изменен" in out
+    assert "glavbuh@teplomontazh.example: демо-пароль изменен" in out
     assert "admin, пароль изменен" in out
     login = reverse("accounts:login")
     refused = Client().post(login, {"contract_number": "12345-ЭС", "secret": "Enser-2021"})
