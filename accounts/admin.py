@@ -158,7 +158,7 @@ class UserAdmin(BaseUserAdmin):
         for merge in merges:
             self.message_user(
                 request,
-                f"{merge.kept.email}: оставлена учетная запись «{merge.kept.username}», "
+                f"E-mail {merge.kept.email}: оставлена учетная запись «{merge.kept.username}», "
                 f"к ней перешло доступов: {merge.moved}; отключены: "
                 + ", ".join(f"«{user.username}»" for user in merge.merged)
                 + ". Вход по этому e-mail теперь работает.",

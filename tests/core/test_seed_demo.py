@@ -8,7 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
 
-from accounts.models import Contract, User
+from accounts.customers import CONTRACT_SESSION_KEY
+from accounts.models import Contract, Membership, User
+from accounts.roles import Role
 from meters.models import Meter, Reading
 from settlements.ledger import contract_balance
 from settlements.models import Invoice, InvoiceLine, Payment
@@ -138,3 +140,38 @@ def test_a_changed_demo_password_is_not_printed(db):
     login = reverse("accounts:login")
     refused = Client().post(login, {"contract_number": "12345-ЭС", "secret": "Enser-2021"})
     assert refused.status_code == 400
+
+
+def test_the_organization_has_a_second_contract_and_a_chief_accountant(seeded):
+    first, second = Contract.objects.get(number="12345-ЭС"), Contract.objects.get(number="12346-ЭС")
+    assert second.organization == first.organization and second.is_registered
+    assert second.invoices.exists() and second.payments.exists()
+    assert list(Meter.objects.filter(contract=second).values_list("serial_number", flat=True)) == ["077219"]
+    assert not second.invoices.filter(number__in=first.invoices.values("number")).exists()
+    people = set(Membership.objects.values_list("user__username", "contract__number", "role"))
+    assert people == {
+        ("12345-ЭС", "12345-ЭС", Role.ADMIN),
+        ("12345-ЭС", "12346-ЭС", Role.ADMIN),
+        ("glavbuh@teplomontazh.example", "12345-ЭС", Role.ACCOUNTANT),
+        ("glavbuh@teplomontazh.example", "12346-ЭС", Role.ACCOUNTANT),
+    }
+
+
+def test_the_chief_accountant_signs_in_by_e_mail(seeded):
+    client = Client()
+    response = client.post(
+        reverse("accounts:login"), {"contract_number": "glavbuh@teplomontazh.example", "secret": "Enser-2021"}
+    )
+    assertRedirects(response, reverse("cabinet:home"), fetch_redirect_response=False)
+    home = client.get(reverse("cabinet:home"))
+    assertContains(home, "Номер Договора: <strong>12345-ЭС</strong> · Бухгалтер")
+    assertContains(home, "Задолженность")
+    assert client.get(reverse("settlements:settlements-pdf")).status_code == 200
+    assert client.get(reverse("meters:readings")).status_code == 403
+    session = client.session
+    session[CONTRACT_SESSION_KEY] = Contract.objects.get(number="12346-ЭС").pk
+    session.save()
+    june = {"start": "01.06.2022", "end": "30.06.2022"}
+    charges = client.get(reverse("settlements:charges"), june)
+    assertContains(charges, "ЭРО-202206-12346")
+    assertContains(charges, "Номер Договора: <strong>12346-ЭС</strong>")
