@@ -195,3 +195,17 @@ def test_pages_cost_the_same_queries_with_1_and_20_contracts(contract):
         _home_queries(person_client(many, contract=many_contracts[-1])),
     ]
     assert counts == [own + 1] * 3
+
+
+def test_a_viewer_changes_their_own_password_and_signs_in_with_it(contract):
+    """Просмотр changes nothing of the contract's, but their password is their own."""
+    viewer = make_person(email="view@example.ru", roles={contract: Role.VIEWER})
+    client = person_client(viewer)
+    fresh = "Svoj-Parol-2026"
+    response = client.post(
+        reverse("accounts:password-change"),
+        {"old_password": PASSWORD, "new_password1": fresh, "new_password2": fresh},
+    )
+    assertRedirects(response, reverse("accounts:requisites"), fetch_redirect_response=False)
+    assert contract.user.check_password(PASSWORD)  # the contract's own account is untouched
+    assertRedirects(sign_in(Client(), "view@example.ru", fresh), HOME, fetch_redirect_response=False)
