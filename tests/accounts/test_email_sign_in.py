@@ -172,29 +172,30 @@ def test_a_person_with_no_contract_signs_out_from_the_header(contract):
     assertContains(person_client(person).get(HOME), "Выход")
 
 
-QUERIES_HOME = "cabinet:home"
+PAGES = ["cabinet:home", "settlements:settlements", "meters:readings", "accounts:requisites", "appeals:list"]
 
 
-def _home_queries(client: Client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse(QUERIES_HOME)).status_code == 200
-    return len(queries)
+def _queries(client: Client) -> list[int]:
+    counts = []
+    for name in PAGES:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name)).status_code == 200, name
+        counts.append(len(queries))
+    return counts
 
 
 def test_pages_cost_the_same_queries_with_1_and_20_contracts(contract):
     """A person's page reads their membership of the chosen contract only:
     one query more than a contract's own account on its own contract (whose
     role comes with the user), whatever the number of memberships."""
-    own = _home_queries(client_for(contract))
+    own = _queries(client_for(contract))
     one = make_person(email="one@example.ru", roles={contract: Role.ADMIN})
     many_contracts = [contract] + [make_contract(number=f"{20000 + i}-ЭС") for i in range(19)]
     many = make_person(email="many@example.ru", roles=dict.fromkeys(many_contracts, Role.ADMIN))
-    counts = [
-        _home_queries(person_client(one)),
-        _home_queries(person_client(many)),
-        _home_queries(person_client(many, contract=many_contracts[-1])),
-    ]
-    assert counts == [own + 1] * 3
+    expected = [count + 1 for count in own]
+    assert _queries(person_client(one)) == expected
+    assert _queries(person_client(many)) == expected
+    assert _queries(person_client(many, contract=many_contracts[-1])) == expected
 
 
 def test_a_viewer_changes_their_own_password_and_signs_in_with_it(contract):
