@@ -5,10 +5,12 @@ from accounts.models import (
     ConfirmationCode,
     ContactPerson,
     Contract,
+    Membership,
     Organization,
     RegistrationRequest,
     User,
 )
+from accounts.people import accounts_merge
 from accounts.registration import contract_registration_reset
 
 
@@ -32,6 +34,39 @@ class ContactPersonInline(admin.TabularInline):
     extra = 0
 
 
+class MembershipInline(admin.TabularInline):
+    """The people of a contract and their roles: add a person with a role,
+    change the role, or delete the row to take the access away (it ends on
+    the person's next request)."""
+
+    model = Membership
+    extra = 0
+    fields = ["user", "role", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
+    autocomplete_fields = ["user"]
+    verbose_name = "сотрудник с доступом"
+    verbose_name_plural = "сотрудники и роли"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "created_by")
+
+
+class UserMembershipInline(admin.TabularInline):
+    """A person's contracts and roles."""
+
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    fields = ["contract", "role", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
+    autocomplete_fields = ["contract"]
+    verbose_name = "доступ к договору"
+    verbose_name_plural = "договоры и роли"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("contract", "created_by")
+
+
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
     list_display = [
@@ -48,8 +83,20 @@ class ContractAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organization"]
     # The contacts billing holds come only from the billing import.
     readonly_fields = ["registered_at", "registration_method", "billing_email", "billing_phone"]
-    inlines = [ContactPersonInline]
+    inlines = [MembershipInline, ContactPersonInline]
     actions = ["registration_reset"]
+
+    def save_formset(self, request, form, formset, change):
+        # Who added a person to the contract, for the people added here.
+        memberships = formset.save(commit=False)
+        for membership in memberships:
+            if isinstance(membership, Membership) and membership.pk is None:
+                membership.created_by = request.user
+        formset.save_m2m()
+        for membership in memberships:
+            membership.save()
+        for removed in formset.deleted_objects:
+            removed.delete()
 
     @admin.action(
         description="Сбросить регистрацию (снова вход по ИНН, сеансы завершаются)",
@@ -72,10 +119,51 @@ class ContractAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "contract", "email", "phone", "is_staff", "is_active", "last_login"]
-    search_fields = ["username", "email", "contract__number", "contract__organization__inn"]
+    search_fields = [
+        "username",
+        "email",
+        "contract__number",
+        "contract__organization__inn",
+        "memberships__contract__number",
+    ]
     list_select_related = ["contract"]
     raw_id_fields = ["contract"]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Потребитель", {"fields": ["contract", "phone"]}))
+    inlines = [UserMembershipInline]
+    actions = ["accounts_merge"]
+
+    def save_formset(self, request, form, formset, change):
+        memberships = formset.save(commit=False)
+        for membership in memberships:
+            if membership.pk is None:
+                membership.created_by = request.user
+            membership.save()
+        for removed in formset.deleted_objects:
+            removed.delete()
+
+    @admin.action(
+        description="Объединить учетные записи с одинаковым e-mail (доступы переходят к одной)",
+        permissions=["change"],
+    )
+    def accounts_merge(self, request, queryset):
+        merges = accounts_merge(users=list(queryset.order_by("pk")))
+        if not merges:
+            self.message_user(
+                request,
+                "Объединять нечего: среди выбранных нет действующих учетных записей "
+                "потребителей с одинаковым e-mail.",
+                messages.WARNING,
+            )
+            return
+        for merge in merges:
+            self.message_user(
+                request,
+                f"E-mail {merge.kept.email}: оставлена учетная запись «{merge.kept.username}», "
+                f"к ней перешло доступов: {merge.moved}; отключены: "
+                + ", ".join(f"«{user.username}»" for user in merge.merged)
+                + ". Вход по этому e-mail теперь работает.",
+                messages.SUCCESS,
+            )
 
 
 @admin.register(RegistrationRequest)

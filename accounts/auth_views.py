@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.codes import CodeError, code_check
+from accounts.customers import CONTRACT_SESSION_KEY
 from accounts.decorators import customer_required
 from accounts.forms import (
     CodeForm,
@@ -56,6 +57,7 @@ from accounts.registration import (
     registration_sms_start,
     registration_user,
 )
+from accounts.roles import Action
 from accounts.sms import SmsDeliveryError
 from accounts.views import REGISTRATION_SESSION_KEY
 from enser_cabinet.ratelimit import limit, ratelimit
@@ -71,6 +73,7 @@ CODE_SENT = "Код подтверждения отправлен на номе�
 
 def _sign_in_registered(request: HttpRequest, user: User) -> None:
     login(request, user, backend="accounts.backends.ContractPasswordBackend")
+    request.session[CONTRACT_SESSION_KEY] = user.contract_id
     for key in (REGISTRATION_SESSION_KEY, REQUEST_SESSION_KEY, CODE_SESSION_KEY, DRAFT_SESSION_KEY):
         request.session.pop(key, None)
     # As after a sign-in without "Запомнить данные".
@@ -368,7 +371,7 @@ def password_reset_new(request: HttpRequest) -> HttpResponse:
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
-@customer_required
+@customer_required(Action.PASSWORD_CHANGE)
 @ratelimit(key="user", rate=limit("password_change_user"), method="POST", block=True)
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)

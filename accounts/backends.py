@@ -1,15 +1,22 @@
-"""Signing in by contract number and password.
+"""Signing in by contract number or by e-mail, with the person's password.
 
-Only a registered contract signs in here. The first sign-in of an
+Only a registered contract signs in by its number. The first sign-in of an
 unregistered one, with its organization's INN, signs nobody in: it is a
 service call (accounts.registration.registration_open_by_inn).
 """
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import make_password
+from django.db.models import OuterRef, Subquery
 
-from accounts.models import Contract, User
+from accounts.models import Contract, Membership, User
 from accounts.validators import normalize_contract_number
+
+
+class AmbiguousEmail(Exception):
+    """The password is right for one of several accounts that share the
+    e-mail: the person must sign in by contract number (until staff merge
+    the accounts)."""
 
 
 def _contract(contract_number: str | None) -> Contract | None:
@@ -19,10 +26,24 @@ def _contract(contract_number: str | None) -> Contract | None:
     return Contract.objects.select_related("organization").filter(number=number).first()
 
 
+def email_accounts(email: str):
+    """The customers' accounts an e-mail may sign in to: active, not staff."""
+    return User.objects.filter(email__iexact=email.strip(), is_active=True, is_staff=False)
+
+
 class ContractPasswordBackend(ModelBackend):
     def get_user(self, user_id):
-        # Every cabinet page needs the contract and its organization.
-        user = User.objects.select_related("contract__organization").filter(pk=user_id).first()
+        # Every cabinet page needs the contract and its organization, and the
+        # person's role on it: read with the user, in the same query.
+        own_role = Membership.objects.filter(user=OuterRef("pk"), contract=OuterRef("contract")).values(
+            "role"
+        )
+        user = (
+            User.objects.select_related("contract__organization")
+            .annotate(own_role=Subquery(own_role[:1]))
+            .filter(pk=user_id)
+            .first()
+        )
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(self, request, contract_number=None, secret=None, **kwargs):
@@ -40,4 +61,26 @@ class ContractPasswordBackend(ModelBackend):
             return None
         if user.check_password(secret) and self.user_can_authenticate(user):
             return user
+        return None
+
+
+class EmailPasswordBackend(ContractPasswordBackend):
+    """A person's own account, by e-mail. Where several accounts share the
+    address, a password right for one of them raises AmbiguousEmail: which
+    one is meant cannot be told, and the answer says to use the contract
+    number; a wrong password gets the plain refusal, so nobody learns that
+    the address is shared without knowing a password."""
+
+    def authenticate(self, request, email=None, secret=None, **kwargs):
+        if email is None or secret is None:
+            return None
+        accounts = list(email_accounts(email)[:10])
+        if not accounts:
+            make_password(secret)
+            return None
+        matching = [user for user in accounts if user.check_password(secret)]
+        if len(accounts) > 1 and matching:
+            raise AmbiguousEmail(email)
+        if matching and self.user_can_authenticate(matching[0]):
+            return matching[0]
         return None

@@ -6,9 +6,10 @@ from django.shortcuts import redirect, render
 from accounts.contact_forms import contact_forms_build
 from accounts.contacts import contacts_for, contacts_save
 from accounts.decorators import customer_required
+from accounts.roles import Action
 
 
-@customer_required
+@customer_required(Action.CONTACTS_EDIT)
 def contacts_edit(request):
     rows = contacts_for(contract=request.contract)
     forms = contact_forms_build(rows=rows, data=request.POST if request.method == "POST" else None)

@@ -6,24 +6,49 @@ from django.contrib.auth.forms import PasswordChangeForm as BasePasswordChangeFo
 from django.contrib.auth.forms import SetPasswordForm as BaseSetPasswordForm
 from django.contrib.auth.forms import SetPasswordMixin
 from django.contrib.auth.password_validation import get_default_password_validators
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import HttpRequest
 from phonenumber_field.formfields import PhoneNumberField
 
+from accounts.backends import AmbiguousEmail
 from accounts.models import Contract, User
 from accounts.registration import registration_open_by_inn
 from accounts.validators import normalize_contract_number
 
 SIGN_IN_FAILED = "Неверный номер договора или ИНН/пароль."
+BAD_NUMBER = "Номер договора указывается в формате 00000-ЭС, например 12345-ЭС."
+BAD_EMAIL = "Введите номер договора в формате 00000-ЭС или e-mail, например buh@example.ru."
+AMBIGUOUS_EMAIL = (
+    "Этот e-mail указан у нескольких учетных записей. Войдите по номеру договора и паролю "
+    "или обратитесь в АО «ЭнСер», чтобы объединить их."
+)
 
 
-class SignInForm(forms.Form):
-    contract_number = forms.CharField(
+def _contract_number_field(*, max_length: int = 40, help_text: str = "В формате 00000-ЭС") -> forms.CharField:
+    return forms.CharField(
         label="Номер договора",
-        max_length=40,
-        help_text="В формате 00000-ЭС",
+        max_length=max_length,
+        help_text=help_text,
         widget=forms.TextInput(
             attrs={"autocomplete": "username", "placeholder": "00000-ЭС", "autofocus": True}
         ),
+    )
+
+
+def _contract_number_clean(value: str) -> str:
+    number = normalize_contract_number(value)
+    if number is None:
+        raise forms.ValidationError(BAD_NUMBER)
+    return number
+
+
+class SignInForm(forms.Form):
+    """ "Номер договора" takes the number, as the manual shows, or the e-mail
+    of a person's own account: one field, told apart by the "@"."""
+
+    contract_number = _contract_number_field(
+        max_length=254, help_text="В формате 00000-ЭС или e-mail личной учетной записи"
     )
     secret = forms.CharField(
         label="ИНН/Пароль",
@@ -39,19 +64,35 @@ class SignInForm(forms.Form):
         # contract whose registration the INN opened.
         self.user: User | None = None
         self.registration_contract: Contract | None = None
+        # Set when the field held an e-mail rather than a contract number.
+        self.email: str | None = None
         super().__init__(*args, **kwargs)
 
     def clean_contract_number(self) -> str:
-        number = normalize_contract_number(self.cleaned_data["contract_number"])
-        if number is None:
-            raise forms.ValidationError("Номер договора указывается в формате 00000-ЭС, например 12345-ЭС.")
-        return number
+        value = self.cleaned_data["contract_number"]
+        if "@" not in value:
+            return _contract_number_clean(value)
+        email = value.strip()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise forms.ValidationError(BAD_EMAIL) from None
+        self.email = email
+        return email
 
     def clean(self) -> dict:
         cleaned = super().clean()
         if self.errors:
             return cleaned
         number, secret = cleaned["contract_number"], cleaned["secret"]
+        if self.email is not None:
+            try:
+                self.user = authenticate(self.request, email=self.email, secret=secret)
+            except AmbiguousEmail:
+                raise forms.ValidationError(AMBIGUOUS_EMAIL, code="ambiguous_email") from None
+            if self.user is None:
+                raise forms.ValidationError(SIGN_IN_FAILED, code="invalid_login")
+            return cleaned
         self.registration_contract = registration_open_by_inn(contract_number=number, inn=secret)
         if self.registration_contract is not None:
             return cleaned
@@ -191,9 +232,10 @@ class CodeForm(forms.Form):
 
 
 class PasswordResetStartForm(forms.Form):
-    contract_number = SignInForm.base_fields["contract_number"]
+    contract_number = _contract_number_field()
 
-    clean_contract_number = SignInForm.clean_contract_number
+    def clean_contract_number(self) -> str:
+        return _contract_number_clean(self.cleaned_data["contract_number"])
 
 
 class PasswordResetMethodForm(forms.Form):

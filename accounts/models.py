@@ -1,9 +1,10 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
+from accounts.roles import Role
 from accounts.validators import validate_contract_number, validate_inn, validate_kpp
 
 
@@ -85,7 +86,13 @@ class Contract(models.Model):
 
 
 class User(AbstractUser):
-    """A person who signs in: a customer (by contract number) or staff."""
+    """A person who signs in: staff, or a customer's person with memberships.
+
+    A person signs in by e-mail; the account made at a contract's
+    registration (`contract` set) also signs in by that contract's number,
+    as the manual shows. What a person may see is given by their
+    memberships, never by `contract` alone.
+    """
 
     contract = models.OneToOneField(
         Contract,
@@ -103,6 +110,42 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(Upper("username"), name="user_username_ci_unique"),
         ]
+        # Sign-in by e-mail looks accounts up by the address, in any case.
+        indexes = [models.Index(Lower("email"), name="user_email_ci")]
+
+
+class Membership(models.Model):
+    """A person's role on a contract (accounts/roles.py says what it allows)."""
+
+    user = models.ForeignKey(
+        User, verbose_name="пользователь", on_delete=models.CASCADE, related_name="memberships"
+    )
+    contract = models.ForeignKey(
+        Contract, verbose_name="договор", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField("роль", max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField("добавлен", default=timezone.now)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name="кем добавлен",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "доступ к договору"
+        verbose_name_plural = "доступы к договорам"
+        ordering = ["contract__number", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "contract"], name="membership_user_contract_unique"),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="membership_role_known"),
+        ]
+        indexes = [models.Index(fields=["contract", "role"], name="membership_contract_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.contract} · {self.get_role_display()}"
 
 
 class ContactPerson(models.Model):

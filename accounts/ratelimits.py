@@ -12,7 +12,11 @@ logger = logging.getLogger(__name__)
 
 
 def contract_number_key(group: str, request: HttpRequest) -> str:
+    """What the sign-in field names: a contract number, or an e-mail (in any
+    case, counted as one), so that both ways in are limited alike."""
     raw = request.POST.get("contract_number", "")
+    if "@" in raw:
+        return "email:" + raw.strip().lower()[:254]
     return normalize_contract_number(raw) or raw.strip().upper()[:40]
 
 

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.codes import code_confirmed, code_send
-from accounts.models import ConfirmationCode, Contract, RegistrationRequest, User
+from accounts.models import ConfirmationCode, Contract, Membership, RegistrationRequest, User
+from accounts.roles import Role
 from accounts.sessions import user_sessions_end
 from accounts.validators import normalize_contract_number
 from outbox.services import email_queue
@@ -199,6 +200,8 @@ def _complete(*, request: RegistrationRequest, now: dt.datetime) -> User:
     user.email = request.email
     user.phone = request.phone
     user.save()
+    # The account made at registration is the contract's first administrator.
+    Membership.objects.get_or_create(user=user, contract=contract, defaults={"role": Role.ADMIN})
     contract.registered_at = now
     contract.registration_method = request.method
     contract.save(update_fields=["registered_at", "registration_method"])

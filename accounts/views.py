@@ -7,9 +7,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.contacts import contacts_for
-from accounts.customers import request_contract
+from accounts.customers import CONTRACT_SESSION_KEY, request_contract, user_first_contract_id
 from accounts.decorators import customer_required
 from accounts.forms import SignInForm
+from accounts.roles import Action
 from enser_cabinet.ratelimit import limit, ratelimit
 
 REGISTRATION_SESSION_KEY = "registration_contract_id"
@@ -43,6 +44,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request.session[REGISTRATION_SESSION_KEY] = contract.pk
             return redirect("accounts:register")
         login(request, form.user)
+        # By contract number: that contract; by e-mail: the person's first.
+        request.session[CONTRACT_SESSION_KEY] = (
+            form.user.contract_id if form.email is None else user_first_contract_id(user=form.user)
+        )
         request.session.set_expiry(None if form.cleaned_data["remember"] else 0)
         return redirect(_next_url(request) or "cabinet:home")
     return render(request, "accounts/login.html", {"form": form}, status=400 if form.errors else 200)
@@ -65,7 +70,7 @@ def logout_view(request):
     return redirect("accounts:login")
 
 
-@customer_required
+@customer_required(Action.REQUISITES)
 def requisites(request):
     # Read-only requisites come from billing; contacts are the customer's own.
     contract = request.contract

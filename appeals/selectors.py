@@ -37,15 +37,15 @@ def customer_appeal_get(*, contract: Contract, number: str) -> Appeal:
         raise Http404("Нет такого обращения") from None
 
 
-def document_get_for(*, user: User | AnonymousUser, pk: int) -> AppealDocument:
-    """A document for staff, or for the customer whose contract sent it; 404 for anyone else."""
+def document_get_for(*, user: User | AnonymousUser, contract: Contract | None, pk: int) -> AppealDocument:
+    """A document for staff, or for a person working on the contract that sent
+    it (`contract`, the request's); 404 for anyone else."""
     document = AppealDocument.objects.select_related("appeal").filter(pk=pk).first()
     if document is None or not user.is_authenticated or not user.is_active:
         raise Http404("Нет такого документа")
     if user.is_staff and user.has_perm("appeals.view_appeal"):
         return document
-    contract_id = getattr(user, "contract_id", None)
-    if contract_id is not None and document.appeal.contract_id == contract_id:
+    if contract is not None and document.appeal.contract_id == contract.pk:
         return document
     raise Http404("Нет такого документа")
 

@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from accounts.customers import request_contract
-from accounts.decorators import customer_required
+from accounts.customers import request_access, request_contract
+from accounts.decorators import access_refused, customer_required
 from accounts.models import Contract, User
+from accounts.roles import Action
 from appeals import selectors
 from appeals.forms import AppealForm
 from appeals.models import Appeal
@@ -57,7 +58,11 @@ def new_appeal(request: HttpRequest) -> HttpResponse:
 
 
 def _new_appeal(request: HttpRequest) -> HttpResponse:
-    contract = request_contract(request)
+    access = request_access(request)
+    # Signed in, the form sends on behalf of the contract: the role must allow it.
+    if access is not None and not access.allows(Action.APPEALS_SEND):
+        return access_refused(request)
+    contract = access.contract if access is not None else None
     status = None
     if request.method == "POST":
         form = AppealForm(request.POST, request.FILES)
@@ -136,13 +141,13 @@ def sent(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@customer_required
+@customer_required(Action.APPEALS_VIEW)
 def appeal_list(request: HttpRequest) -> HttpResponse:
     appeals = selectors.customer_appeals(contract=request.contract)
     return render(request, "appeals/list.html", {"appeals": appeals, "tab": "appeals"})
 
 
-@customer_required
+@customer_required(Action.APPEALS_VIEW)
 def appeal_detail(request: HttpRequest, number: str) -> HttpResponse:
     appeal = selectors.customer_appeal_get(contract=request.contract, number=number)
     return render(request, "appeals/detail.html", {"appeal": appeal, "tab": "appeals"})
@@ -154,7 +159,12 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     letter), so not a customer_required view; it takes the same care."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    document = selectors.document_get_for(user=request.user, pk=pk)
+    access = request_access(request)
+    if access is not None and not access.allows(Action.APPEALS_VIEW):
+        return access_refused(request)
+    document = selectors.document_get_for(
+        user=request.user, contract=access.contract if access is not None else None, pk=pk
+    )
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:

@@ -2,11 +2,12 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from accounts.decorators import customer_required
+from accounts.roles import Action
 from enser_cabinet.versioned import contract_key, lazy_html, render_page
 from settlements.ledger import contract_balance
 
 
-@customer_required
+@customer_required(Action.HOME)
 def home(request: HttpRequest) -> HttpResponse:
     """The main page: the contract and its balance. It sits above accounts and
     settlements, so that accounts need know nothing of money. The balance

@@ -181,6 +181,7 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.ContractPasswordBackend",
+    "accounts.backends.EmailPasswordBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"

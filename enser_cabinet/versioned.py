@@ -169,12 +169,15 @@ def render_page(
 ) -> HttpResponse:
     """A cabinet page of `contract`, drawn once and kept whole under a key of
     everything it shows: the contract's data and requisites, the period, the
-    day (the footer's year), the layout's links and `shows`, whatever else
+    person's role, the day (the footer's year), the layout's links and `shows`, whatever else
     of the context is not drawn from the contract's data. Each request fills
     in its own CSRF token; a page with messages to show is drawn afresh."""
     if get_messages(request):
         return render(request, template, context)
-    variant = repr((template, shows, timezone.localdate(), sorted(links(request)["links"].items())))
+    # The person's role decides the tabs and buttons shown (accounts/roles.py).
+    access = getattr(request, "access", None)
+    role = access.role if access is not None else ""
+    variant = repr((template, shows, role, timezone.localdate(), sorted(links(request)["links"].items())))
     key = contract_key("page", contract=contract, start=start, end=end, requisites=True, variant=variant)
     marked = {**context, "csrf_token": _FILLED_PER_REQUEST}
     html = cached_html(key, lambda: render_to_string(template, marked, request))

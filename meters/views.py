@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.decorators import customer_required
+from accounts.roles import Action
 from enser_cabinet.http import client_ip
 from enser_cabinet.ratelimit import limit, ratelimit
 from enser_cabinet.versioned import contract_key, lazy_html, render_page
@@ -18,24 +19,27 @@ from meters.models import Reading
 HISTORY_PAGE_SIZE = 24
 
 
-@customer_required
+@customer_required(Action.METERS)
 def readings(request: HttpRequest) -> HttpResponse:
     """The contract's meters. Their table and the page are drawn once a day
     until a meter or a reading of the contract changes
     (enser_cabinet/versioned.py)."""
     contract, today = request.contract, timezone.localdate()
+    can_submit = request.access.allows(Action.READINGS_SUBMIT)
 
     def draw() -> str:
         meters = selectors.contract_meters(contract=contract)
-        return render_to_string("meters/_meters_table.html", {"meters": meters, "today": today})
+        context = {"meters": meters, "today": today, "can_submit": can_submit}
+        return render_to_string("meters/_meters_table.html", context)
 
     window = rules.submission_window(today)
-    table = lazy_html(contract_key("table:meters", contract=contract, start=today), draw)
+    key = contract_key("table:meters", contract=contract, start=today, variant=f"submit={can_submit}")
+    table = lazy_html(key, draw)
     context = {"tab": "readings", "meters_table": table, "window": window}
     return render_page(request, "meters/readings.html", context, contract=contract, shows=window)
 
 
-@customer_required
+@customer_required(Action.READINGS_SUBMIT)
 @ratelimit(key="user", rate=limit("readings_submit"), method="POST", block=True)
 def submit(request: HttpRequest, meter_id: int) -> HttpResponse:
     meter = selectors.customer_meter(contract=request.contract, meter_id=meter_id)
@@ -92,7 +96,7 @@ def _tell(request: HttpRequest, submission: services.Submission) -> None:
         )
 
 
-@customer_required
+@customer_required(Action.METERS)
 def history(request: HttpRequest, meter_id: int) -> HttpResponse:
     meter = selectors.customer_meter(contract=request.contract, meter_id=meter_id)
     today = timezone.localdate()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.decorators import customer_required
+from accounts.roles import Action
 from enser_cabinet.formatting import format_money
 from enser_cabinet.ratelimit import limit, ratelimit
 from paydocs.clientbank import Party, payment_order
@@ -25,7 +26,7 @@ from settlements.views import CHARGES, render_tab, with_period
 RECENT = 20
 
 
-@customer_required
+@customer_required(Action.PAYMENT_DOCUMENTS)
 @ratelimit(key="user", rate=limit("statements"), method="POST", block=True)
 def invoice_new(request: HttpRequest) -> HttpResponse:
     contract = request.contract
@@ -67,7 +68,7 @@ def _own_invoice(request: HttpRequest, payment_invoice_id: int) -> PaymentInvoic
 
 
 @require_safe
-@customer_required
+@customer_required(Action.STATEMENTS)
 def invoice_pdf(request: HttpRequest, payment_invoice_id: int) -> HttpResponse:
     invoice = _own_invoice(request, payment_invoice_id)
     filename = f"schet-na-oplatu-{invoice.number}-{invoice.contract.number}.pdf"
@@ -75,7 +76,7 @@ def invoice_pdf(request: HttpRequest, payment_invoice_id: int) -> HttpResponse:
 
 
 @require_safe
-@customer_required
+@customer_required(Action.STATEMENTS)
 @ratelimit(key="user_or_ip", rate=limit("statements"), group="paydocs:documents", block=True)
 def upd(request: HttpRequest, invoice_id: int) -> HttpResponse:
     item = ledger.charged_invoice(contract=request.contract, invoice_id=invoice_id)
@@ -84,7 +85,7 @@ def upd(request: HttpRequest, invoice_id: int) -> HttpResponse:
     return attachment_response(upd_pdf(item), filename=upd_filename(item), content_type=PDF)
 
 
-@with_period(CHARGES)
+@with_period(CHARGES, Action.STATEMENTS)
 @ratelimit(key="user_or_ip", rate=limit("statements"), group="paydocs:documents", block=True)
 def upd_archive(request: HttpRequest, form: PeriodForm) -> HttpResponse:
     statement = ledger.charges_statement(contract=request.contract, period=form.period)
@@ -104,7 +105,7 @@ def upd_archive(request: HttpRequest, form: PeriodForm) -> HttpResponse:
 
 
 @require_safe
-@customer_required
+@customer_required(Action.STATEMENTS)
 def invoice_1c(request: HttpRequest, payment_invoice_id: int) -> HttpResponse:
     """«Скачать платёжное поручение (1С)»: the invoice as a payment order for
     the customer's bank client, paid from the account on "Реквизиты и контакты"."""
@@ -145,7 +146,7 @@ def invoice_1c(request: HttpRequest, payment_invoice_id: int) -> HttpResponse:
     return attachment_response(content, filename=filename, content_type="text/plain; charset=windows-1251")
 
 
-@customer_required
+@customer_required(Action.PAYMENT_DOCUMENTS)
 def bank(request: HttpRequest) -> HttpResponse:
     """ "Расчетный счет" and "БИК банка" of the customer's organization."""
     organization = request.contract.organization

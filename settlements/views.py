@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.decorators import customer_required
+from accounts.roles import Action
 from enser_cabinet.ratelimit import limit, ratelimit
 from enser_cabinet.versioned import contract_key, lazy_html, render_page
 from settlements import ledger, pdf, xlsx
@@ -96,14 +97,16 @@ def render_statement(request: HttpRequest, tab: Tab, form: PeriodForm, **options
 PeriodView = Callable[[HttpRequest, PeriodForm], HttpResponse]
 
 
-def with_period(tab: Tab) -> Callable[[PeriodView], Callable[[HttpRequest], HttpResponse]]:
+def with_period(
+    tab: Tab, action: Action = Action.LEDGER
+) -> Callable[[PeriodView], Callable[[HttpRequest], HttpResponse]]:
     """Reads the period from the query string. A bad period shows the tab's
     page with the message next to the field and status 400, for pages and
     downloads alike."""
 
     def decorate(view: PeriodView) -> Callable[[HttpRequest], HttpResponse]:
         @require_safe
-        @customer_required
+        @customer_required(action)
         @wraps(view)
         def wrapper(request: HttpRequest) -> HttpResponse:
             form = PeriodForm(request.GET, today=timezone.localdate())
@@ -131,7 +134,7 @@ def statement_download(
         statement_keep(key, content)
         return content
 
-    @with_period(tab)
+    @with_period(tab, Action.STATEMENTS)
     def download(request: HttpRequest, form: PeriodForm) -> HttpResponse:
         contract, period = request.contract, form.period
         key = statement_key(contract=contract, kind=tab.kind, extension=extension, period=period)
@@ -171,7 +174,7 @@ payments_xlsx = statement_download(PAYMENTS, xlsx.payments_statement_xlsx, "xlsx
 
 
 @require_safe
-@customer_required
+@customer_required(Action.LEDGER)
 def invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
     item = ledger.charged_invoice(contract=request.contract, invoice_id=invoice_id)
     if item is None:

@@ -21,7 +21,8 @@ from django.core.cache import cache
 from django.test import Client, TransactionTestCase
 from pytest_django.asserts import assertContains
 
-from accounts.models import Contract, Organization, User
+from accounts.models import Contract, Membership, Organization, User
+from accounts.roles import Role
 from settlements.models import Invoice, InvoiceLine, Payment
 from tests.flush import flush
 
@@ -269,6 +270,8 @@ def make_contract(
         user = User(username=contract.number, contract=contract, email="buh@example.ru")
         user.set_password(password)
         user.save()
+        # As registration makes it: the account is the contract's administrator.
+        Membership.objects.create(user=user, contract=contract, role=Role.ADMIN)
     return contract
 
 
@@ -321,6 +324,29 @@ def errors_on(response) -> list[str]:
 def client_for(contract: Contract) -> Client:
     client = Client()
     client.force_login(contract.user, backend="accounts.backends.ContractPasswordBackend")
+    return client
+
+
+def make_person(*, email: str, roles: dict[Contract, str], password: str = PASSWORD) -> User:
+    """A person's own account (signs in by e-mail) with a role on each contract given."""
+    user = User(username=email, email=email)
+    user.set_password(password)
+    user.save()
+    for contract, role in roles.items():
+        Membership.objects.create(user=user, contract=contract, role=role)
+    return user
+
+
+def person_client(user: User, *, contract: Contract | None = None) -> Client:
+    """Signed in as `user`, working on `contract` when given (else on their first)."""
+    from accounts.customers import CONTRACT_SESSION_KEY
+
+    client = Client()
+    client.force_login(user, backend="accounts.backends.EmailPasswordBackend")
+    if contract is not None:
+        session = client.session
+        session[CONTRACT_SESSION_KEY] = contract.pk
+        session.save()
     return client
 
 

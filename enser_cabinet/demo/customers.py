@@ -4,11 +4,14 @@ import datetime as dt
 
 from django.db import transaction
 
-from accounts.models import Contract, Organization, User
+from accounts.models import Contract, Membership, Organization, User
+from accounts.roles import Role
 
 DEMO_PASSWORD = "Enser-2021"  # noqa: S105 (demo data, printed by make run)
 DEMO_STAFF_USERNAME = "admin"
 DEMO_STAFF_PASSWORD = "Enser-admin-2021"  # noqa: S105 (demo data)
+DEMO_SECOND_NUMBER = "12346-ЭС"
+DEMO_ACCOUNTANT_EMAIL = "glavbuh@teplomontazh.example"
 
 
 @transaction.atomic
@@ -41,6 +44,9 @@ def demo_customers_seed() -> tuple[Contract, Contract]:
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
+    # As registration makes it: the contract's first administrator.
+    for user in User.objects.filter(contract=registered):
+        Membership.objects.get_or_create(user=user, contract=registered, defaults={"role": Role.ADMIN})
 
     uraltechservice, _ = Organization.objects.get_or_create(
         inn="7456009877",
@@ -63,3 +69,40 @@ def demo_customers_seed() -> tuple[Contract, Contract]:
             password=DEMO_STAFF_PASSWORD,
         )
     return registered, unregistered
+
+
+@transaction.atomic
+def demo_organization_seed(*, registered: Contract) -> Contract:
+    """ООО «Тепломонтаж»'s second building, 12346-ЭС, under the administrator
+    of 12345-ЭС, and its chief accountant, who signs in by e-mail and is
+    Бухгалтер on both contracts."""
+    second, _ = Contract.objects.get_or_create(
+        number=DEMO_SECOND_NUMBER,
+        defaults={
+            "organization": registered.organization,
+            "signed_on": dt.date(2022, 6, 1),
+            "registered_at": dt.datetime(2022, 6, 6, 11, 0, tzinfo=dt.UTC),
+            "registration_method": Contract.RegistrationMethod.EMAIL,
+        },
+    )
+    administrator = User.objects.filter(contract=registered).first()
+    if administrator is not None:
+        Membership.objects.get_or_create(user=administrator, contract=second, defaults={"role": Role.ADMIN})
+    accountant = User.objects.filter(username=DEMO_ACCOUNTANT_EMAIL).first()
+    if accountant is None:
+        accountant = User(
+            username=DEMO_ACCOUNTANT_EMAIL,
+            email=DEMO_ACCOUNTANT_EMAIL,
+            first_name="Ольга",
+            last_name="Миронова",
+            phone="+79025550177",
+        )
+        accountant.set_password(DEMO_PASSWORD)
+        accountant.save()
+    for contract in (registered, second):
+        Membership.objects.get_or_create(
+            user=accountant,
+            contract=contract,
+            defaults={"role": Role.ACCOUNTANT, "created_by": administrator},
+        )
+    return second

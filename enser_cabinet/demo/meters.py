@@ -1,4 +1,5 @@
-"""Demo meters: a heat and a hot-water meter on each demo contract, with 24
+"""Demo meters: a heat and a hot-water meter on 12345-ЭС and 54321-ЭС, a heat
+meter on 12346-ЭС, each with 24
 months of accepted readings up to the previous month and a verification due
 some years after the day the demo is loaded.
 
@@ -42,6 +43,17 @@ DEMO_METERS = {
             "verification_in_months": 19,
             "start": Decimal("912.405"),
             "scale": Decimal(1),
+        },
+    ],
+    "12346-ЭС": [
+        {
+            "serial_number": "077219",
+            "model_name": "ВКТ-9",
+            "resource": Meter.Resource.HEAT,
+            "address": "г. Миасс, ул. Октябрьская, д. 5, склад, тепловой узел",
+            "verification_in_months": 28,
+            "start": Decimal("402.550"),
+            "scale": Decimal("0.7"),
         },
     ],
     "54321-ЭС": [

@@ -21,6 +21,7 @@ EDO = reverse("appeals:edo")
 def request_of(user):
     request = RequestFactory().get("/")
     request.user = user
+    request.session = {}
     return request
 
 

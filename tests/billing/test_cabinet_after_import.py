@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from accounts.models import ContactPerson, Contract, User
+from accounts.models import ContactPerson, Contract, Membership, User
+from accounts.roles import Role
 from meters.models import Meter, Reading
 from tests.billing.conftest import DATA, run_import, sample_rows, summary, write_csv
 from tests.conftest import PASSWORD, client_for, make_contract
@@ -186,7 +187,8 @@ def test_query_counts_do_not_grow_with_imported_history(clock, sample, tmp_path)
     long, short = Contract.objects.get(number="12345-ЭС"), Contract.objects.get(number="34567-ЭС")
     for contract in (long, short):
         Contract.objects.filter(pk=contract.pk).update(registered_at=clock.now, registration_method="email")
-        User.objects.create_user(username=contract.number, contract=contract, password=PASSWORD)
+        user = User.objects.create_user(username=contract.number, contract=contract, password=PASSWORD)
+        Membership.objects.create(user=user, contract=contract, role=Role.ADMIN)
     period = {"start": "01.01.2021", "end": "31.12.2024"}
     for url, query in [(HOME, {}), (SETTLEMENTS, period), (reverse("settlements:charges"), period)]:
         seen = []

@@ -8,7 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
 
-from accounts.models import Contract, User
+from accounts.customers import CONTRACT_SESSION_KEY
+from accounts.models import Contract, Membership, User
+from accounts.roles import Role
 from meters.models import Meter, Reading
 from settlements.ledger import contract_balance
 from settlements.models import Invoice, InvoiceLine, Payment
@@ -114,6 +116,7 @@ def _printed() -> str:
 def test_the_demo_passwords_are_printed_while_they_work(db):
     out = _printed()
     assert "12345-ЭС, пароль Enser-2021 (зарегистрирован)" in out
+    assert "glavbuh@teplomontazh.example, пароль Enser-2021 (Бухгалтер по 12345-ЭС и 12346-ЭС" in out
     assert "54321-ЭС, ИНН 7456009877 (первый вход, регистрация)" in out
     assert "admin / Enser-admin-2021" in out
 
@@ -123,13 +126,52 @@ def test_a_changed_demo_password_is_not_printed(db):
     customer = User.objects.get(username="12345-ЭС")
     customer.set_password("Svoi-Parol-2026")
     customer.save()
+    accountant = User.objects.get(username="glavbuh@teplomontazh.example")
+    accountant.set_password("Svoi-Buh-2026")
+    accountant.save()
     staff = User.objects.get(username="admin")
     staff.set_password("Svoi-Admin-2026")
     staff.save()
     out = _printed()
     assert "Enser-2021" not in out and "Enser-admin-2021" not in out
     assert "12345-ЭС: демо-пароль изменен" in out
+    assert "glavbuh@teplomontazh.example: демо-пароль изменен" in out
     assert "admin, пароль изменен" in out
     login = reverse("accounts:login")
     refused = Client().post(login, {"contract_number": "12345-ЭС", "secret": "Enser-2021"})
     assert refused.status_code == 400
+
+
+def test_the_organization_has_a_second_contract_and_a_chief_accountant(seeded):
+    first, second = Contract.objects.get(number="12345-ЭС"), Contract.objects.get(number="12346-ЭС")
+    assert second.organization == first.organization and second.is_registered
+    assert second.invoices.exists() and second.payments.exists()
+    assert list(Meter.objects.filter(contract=second).values_list("serial_number", flat=True)) == ["077219"]
+    assert not second.invoices.filter(number__in=first.invoices.values("number")).exists()
+    people = set(Membership.objects.values_list("user__username", "contract__number", "role"))
+    assert people == {
+        ("12345-ЭС", "12345-ЭС", Role.ADMIN),
+        ("12345-ЭС", "12346-ЭС", Role.ADMIN),
+        ("glavbuh@teplomontazh.example", "12345-ЭС", Role.ACCOUNTANT),
+        ("glavbuh@teplomontazh.example", "12346-ЭС", Role.ACCOUNTANT),
+    }
+
+
+def test_the_chief_accountant_signs_in_by_e_mail(seeded):
+    client = Client()
+    response = client.post(
+        reverse("accounts:login"), {"contract_number": "glavbuh@teplomontazh.example", "secret": "Enser-2021"}
+    )
+    assertRedirects(response, reverse("cabinet:home"), fetch_redirect_response=False)
+    home = client.get(reverse("cabinet:home"))
+    assertContains(home, "Номер Договора: <strong>12345-ЭС</strong> · Бухгалтер")
+    assertContains(home, "Задолженность")
+    assert client.get(reverse("settlements:settlements-pdf")).status_code == 200
+    assert client.get(reverse("meters:readings")).status_code == 403
+    session = client.session
+    session[CONTRACT_SESSION_KEY] = Contract.objects.get(number="12346-ЭС").pk
+    session.save()
+    june = {"start": "01.06.2022", "end": "30.06.2022"}
+    charges = client.get(reverse("settlements:charges"), june)
+    assertContains(charges, "ЭРО-202206-12346")
+    assertContains(charges, "Номер Договора: <strong>12346-ЭС</strong>")

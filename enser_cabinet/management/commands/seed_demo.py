@@ -8,10 +8,12 @@ from django.utils import timezone
 from accounts.models import Contract, User
 from enser_cabinet.demo.bank import demo_supplier_bank_seed
 from enser_cabinet.demo.customers import (
+    DEMO_ACCOUNTANT_EMAIL,
     DEMO_PASSWORD,
     DEMO_STAFF_PASSWORD,
     DEMO_STAFF_USERNAME,
     demo_customers_seed,
+    demo_organization_seed,
 )
 from enser_cabinet.demo.ledger import demo_extra_payment_seed, demo_ledger_seed
 from enser_cabinet.demo.meters import demo_meters_seed
@@ -27,6 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         today = timezone.localdate()
         registered, unregistered = demo_customers_seed()
+        second = demo_organization_seed(registered=registered)
         invoices, payments = demo_ledger_seed(
             contract=registered,
             first_month=dt.date(2021, 10, 1),
@@ -51,8 +54,19 @@ class Command(BaseCommand):
         )
         invoices += more_invoices
         payments += more_payments
+        # The second building of ООО «Тепломонтаж»: heat and hot water since June 2022.
+        more_invoices, more_payments = demo_ledger_seed(
+            contract=second,
+            first_month=dt.date(2022, 6, 1),
+            today=today,
+            payment_lag_months=2,
+            payment_day=20,
+            address="г. Миасс, ул. Октябрьская, д. 5, склад",
+        )
+        invoices += more_invoices
+        payments += more_payments
         self.stdout.write(f"Создано начислений: {invoices}, оплат: {payments}.")
-        self.stdout.write(demo_meters_seed(contracts=[registered, unregistered], today=today))
+        self.stdout.write(demo_meters_seed(contracts=[registered, second, unregistered], today=today))
         demo_supplier_bank_seed()
         self.stdout.write("Демо-входы:\n" + "\n".join(demo_sign_ins(registered, unregistered)))
 
@@ -65,6 +79,14 @@ def demo_sign_ins(registered: Contract, unregistered: Contract) -> list[str]:
         lines = [f"  {registered.number}, пароль {DEMO_PASSWORD} (зарегистрирован)"]
     else:
         lines = [f"  {registered.number}: демо-пароль изменен или договор снова не зарегистрирован"]
+    accountant = User.objects.filter(username=DEMO_ACCOUNTANT_EMAIL, is_active=True).first()
+    if accountant is not None and accountant.check_password(DEMO_PASSWORD):
+        lines.append(
+            f"  {DEMO_ACCOUNTANT_EMAIL}, пароль {DEMO_PASSWORD} "
+            "(Бухгалтер по 12345-ЭС и 12346-ЭС, вход по e-mail)"
+        )
+    else:
+        lines.append(f"  {DEMO_ACCOUNTANT_EMAIL}: демо-пароль изменен")
     number, inn = unregistered.number, unregistered.organization.inn
     if unregistered.is_registered:
         lines.append(f"  {number}: уже зарегистрирован, вход по паролю, заданному при регистрации")
