@@ -145,3 +145,29 @@ def test_another_customers_invoice_is_not_found(customer_client, other_contract,
 def test_the_form_needs_a_signed_in_customer(client, supplier_bank):
     response = client.get(NEW)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"), [("admin", True), ("accountant", True), ("viewer", False), ("engineer", False)]
+)
+def test_the_way_to_an_invoice_is_shown_to_those_who_pay(contract, supplier_bank, role, shown):
+    from tests.conftest import make_person, person_client
+
+    client = person_client(make_person(email=f"{role}@alfa.example", roles={contract: role}))
+    pages = [reverse("cabinet:home")] + ([reverse("settlements:payments")] if role != "engineer" else [])
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert (f'href="{NEW}"' in page) is shown, (role, url)
+    # Whatever is kept of a page for one role is not shown to another.
+    assert (client.get(NEW).status_code == 200) is shown
+
+
+def test_upds_are_offered_on_the_charges_tab_and_each_final_invoice(customer_client, contract):
+    charges = customer_client.get(
+        reverse("settlements:charges"), {"start": "2021-01-01", "end": "2021-12-31"}
+    )
+    assertContains(charges, reverse("paydocs:upd-zip"))
+    assertContains(charges, "УПД за период (ZIP)")
+    invoice = contract.invoices.get(number="ЭРО-1")
+    page = customer_client.get(reverse("settlements:invoice", args=[invoice.pk]))
+    assertContains(page, reverse("paydocs:upd", args=[invoice.pk]))
