@@ -19,9 +19,9 @@ for model in (TOTPDevice, StaticDevice):
 
 @admin.register(SecondFactor)
 class SecondFactorAdmin(admin.ModelAdmin):
-    list_display = ["user", "created_at", "last_used_at", "recovery_codes_left"]
-    fields = ["user", "name", "created_at", "last_used_at", "recovery_codes_left"]
-    readonly_fields = fields
+    list_display = ["member", "enrolled_at", "used_at", "recovery_codes_left"]
+    fields = list_display
+    readonly_fields = list_display
     search_fields = ["user__username", "user__email"]
     actions = ["reset"]
 
@@ -34,6 +34,18 @@ class SecondFactorAdmin(admin.ModelAdmin):
             .annotate(codes_left=Count("user__staticdevice__token_set"))
         )
         return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+    @admin.display(description="сотрудник", ordering="user__username")
+    def member(self, obj: SecondFactor) -> str:
+        return obj.user.get_username()
+
+    @admin.display(description="приложение подключено", ordering="created_at")
+    def enrolled_at(self, obj: SecondFactor) -> object:
+        return obj.created_at
+
+    @admin.display(description="последний вход с кодом из приложения", ordering="last_used_at")
+    def used_at(self, obj: SecondFactor) -> object:
+        return obj.last_used_at
 
     @admin.display(description="осталось кодов восстановления")
     def recovery_codes_left(self, obj: SecondFactor) -> int:

@@ -28,6 +28,11 @@ MODULES = [
     "billing/reader.py",
     "billing/loader.py",
     "billing/services.py",
+    "staff/views.py",
+    "staff/second_factor.py",
+    "staff/sessions.py",
+    "staff/sites.py",
+    "staff/admin.py",
 ]
 
 
