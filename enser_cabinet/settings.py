@@ -38,7 +38,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin whose `admin.site` asks staff for a second factor (staff/sites.py).
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +55,11 @@ INSTALLED_APPS = [
     "outbox",
     "billing",
     "paydocs",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # After django-otp's plugins: its admin takes their device admins off.
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -68,7 +74,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "staff.sessions.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
@@ -170,6 +178,10 @@ RATE_LIMITS = {
     "appeal_email": env.str("RATE_APPEAL_EMAIL", default="10/d"),
     "readings_submit": env.str("RATE_READINGS_SUBMIT", default="30/h"),
     "statements": env.str("RATE_STATEMENTS", default="30/10m"),
+    # Admin sign-in: passwords per address and per user name, codes per staff member.
+    "admin_sign_in_ip": env.str("RATE_ADMIN_SIGN_IN_IP", default="20/10m"),
+    "admin_sign_in_user": env.str("RATE_ADMIN_SIGN_IN_USER", default="10/10m"),
+    "admin_code_user": env.str("RATE_ADMIN_CODE_USER", default="10/10m"),
 }
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     if not DEBUG:
@@ -216,6 +228,13 @@ SESSION_ENGINE = "enser_cabinet.sessions"
 SESSION_COOKIE_AGE = env.int("REMEMBER_ME_DAYS", default=30) * 24 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
+# Staff sign in to admin with a password and a code from an authenticator
+# app (django-otp, staff/); their sessions end this many seconds after the
+# sign-in and after this many seconds without a request (staff/sessions.py).
+STAFF_SESSION_MAX_AGE = env.int("STAFF_SESSION_MAX_AGE", default=8 * 60 * 60)
+STAFF_SESSION_IDLE = env.int("STAFF_SESSION_IDLE", default=30 * 60)
+# How an authenticator app names the account: "АО «ЭнСер»:admin".
+OTP_TOTP_ISSUER = "АО «ЭнСер»"
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Behind a reverse proxy that sets X-Forwarded-Proto and appends the

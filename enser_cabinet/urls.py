@@ -3,10 +3,6 @@ from django.urls import include, path
 
 from enser_cabinet import views
 
-admin.site.site_header = "АО «ЭнСер»: личный кабинет юридического лица"
-admin.site.site_title = "АО «ЭнСер»"
-admin.site.index_title = "Администрирование"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", views.favicon, name="favicon"),

@@ -350,6 +350,33 @@ def person_client(user: User, *, contract: Contract | None = None) -> Client:
     return client
 
 
+def staff_client_for(user: User, client: Client | None = None) -> Client:
+    """A client signed in to admin as `user`, as the admin sign-in leaves it:
+    past the second factor (a confirmed authenticator app, put in the
+    session as django_otp.login does) and in a staff session that starts now."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from staff.sessions import staff_session_begin
+
+    client = client or Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Приложение-аутентификатор", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    staff_session_begin(session)
+    session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client(admin_user) -> Client:
+    """pytest-django's superuser client, past the second factor."""
+    return staff_client_for(admin_user)
+
+
 @pytest.fixture
 def contract(db) -> Contract:
     """12345-ЭС of ООО «Тепломонтаж», registered, with the manual's two charges."""

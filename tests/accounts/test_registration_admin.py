@@ -7,7 +7,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from accounts.models import Contract, User
 from tests.accounts.conftest import registration_data
-from tests.conftest import PASSWORD, client_for, make_contract
+from tests.conftest import PASSWORD, client_for, make_contract, staff_client_for
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("accounts:login")
@@ -55,7 +55,7 @@ def test_staff_reset_a_registration(admin_client, contract):
 def test_staff_without_change_permission_cannot_reset(client, contract):
     viewer = User.objects.create_user(username="viewer", password="Viewer-2024!", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_contract"))
-    client.force_login(viewer)
+    staff_client_for(viewer, client)
     assertNotContains(client.get(CHANGELIST), "Сбросить регистрацию")
     client.post(CHANGELIST, {"action": "registration_reset", "_selected_action": [contract.pk]})
     assert Contract.objects.get(pk=contract.pk).is_registered

@@ -14,6 +14,7 @@ from appeals.documents import KINDS
 from appeals.forms import form_token_issue
 from appeals.models import AppealType, Branch, PremisesType
 from appeals.services import appeal_create
+from tests.conftest import staff_client_for
 from tests.queue import queued_jobs_run
 
 BRANCH_EMAIL = "abonent@rm-enser.ru"
@@ -149,6 +150,4 @@ def staff_user(db):
 
 @pytest.fixture
 def staff_client(staff_user) -> Client:
-    client = Client()
-    client.force_login(staff_user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
+    return staff_client_for(staff_user)

@@ -12,6 +12,7 @@ from billing.models import ImportRun
 from billing.services import import_run_progress
 from settlements.models import Invoice
 from tests.billing.conftest import DATA, KIND_FILES, edited, run_import, set_cell
+from tests.conftest import staff_client_for
 from tests.queue import queued_jobs_run
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +24,7 @@ UPLOAD = reverse("admin:billing_importrun_upload")
 def staff_client(db, settings, tmp_path) -> Client:
     settings.MEDIA_ROOT = tmp_path / "media"
     admin = User.objects.create_superuser(username="staff", password="x-Staff-2024", email="s@example.ru")
-    client = Client()
-    client.force_login(admin)
-    return client
+    return staff_client_for(admin)
 
 
 def uploads(folder=DATA) -> list[SimpleUploadedFile]:

@@ -2,12 +2,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import User
 from settlements.models import Invoice, Payment
+from tests.conftest import staff_client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff_client(db):
     admin = User.objects.create_superuser(username="staff", password="x-Staff-2024", email="s@example.ru")
-    client = Client()
-    client.force_login(admin)
-    return client
+    return staff_client_for(admin)
 
 
 @pytest.fixture

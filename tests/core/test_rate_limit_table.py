@@ -14,6 +14,7 @@ from pytest_django.asserts import assertContains
 import enser_cabinet.urls  # noqa: F401
 from tests.accounts.conftest import FIRST_INN, FIRST_NUMBER, inn_client
 from tests.conftest import make_contract
+from tests.staff.conftest import enrolled, make_staff, password_step
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,27 @@ def _statements(world) -> Send:
     )
 
 
+def _admin_sign_in_same_address(world) -> Send:
+    return lambda n: world.anonymous.post(
+        reverse("admin:login"), {"username": f"guess-{n}", "password": "wrong-pass-1"}
+    )
+
+
+def _admin_sign_in_same_user(world) -> Send:
+    return lambda n: _anonymous(n).post(
+        reverse("admin:login"), {"username": "operator", "password": "wrong-pass-1"}
+    )
+
+
+def _admin_code(world) -> Send:
+    # Two sign-ins of one staff member from two addresses, each past the password.
+    enrolled(make_staff())
+    clients = [_anonymous(n + 10) for n in range(2)]
+    for client in clients:
+        password_step(client)
+    return lambda n: clients[n].post(reverse("admin:login-code"), {"code": "000000"})
+
+
 class World:
     def __init__(self, contract):
         self.anonymous = Client()
@@ -101,6 +123,9 @@ class World:
         ("appeal_ip", _appeal),
         ("readings_submit", _readings),
         ("statements", _statements),
+        ("admin_sign_in_ip", _admin_sign_in_same_address),
+        ("admin_sign_in_user", _admin_sign_in_same_user),
+        ("admin_code_user", _admin_code),
     ],
 )
 def test_a_limit_lowered_in_the_settings_holds_at_once(settings, contract, name, request_for):

@@ -30,6 +30,11 @@ MODULES = [
     "billing/services.py",
     "paydocs/views.py",
     "paydocs/services.py",
+    "staff/views.py",
+    "staff/second_factor.py",
+    "staff/sessions.py",
+    "staff/sites.py",
+    "staff/admin.py",
 ]
 
 

@@ -12,6 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import User
 from meters.models import Reading
+from tests.conftest import staff_client_for
 from tests.meters.conftest import TODAY, add_reading, monthly_history
 
 pytestmark = pytest.mark.django_db
@@ -25,9 +26,7 @@ def staff(db) -> User:
 
 @pytest.fixture
 def staff_client(staff) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
+    return staff_client_for(staff)
 
 
 @pytest.fixture

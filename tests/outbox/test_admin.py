@@ -9,6 +9,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from outbox.models import OutgoingMessage
 from outbox.services import email_queue, sms_queue
+from tests.conftest import staff_client_for
 from tests.queue import queue_forget
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +27,7 @@ def change_page(message: OutgoingMessage) -> str:
 @pytest.fixture
 def staff_client() -> Client:
     staff = get_user_model().objects.create_superuser(username="operator", password="x-Staff-2024")
-    client = Client()
-    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
-    return client
+    return staff_client_for(staff)
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.db import connection, connections, transaction
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from procrastinate.contrib.django import app
@@ -30,7 +29,7 @@ from outbox.models import OutgoingMessage
 from outbox.services import DELAYS, MAX_ATTEMPTS, email_queue, sms_queue
 from outbox.tasks import deliver
 from tests.appeals.conftest import BRANCH_EMAIL, form_data, upload
-from tests.conftest import SMTPCollector
+from tests.conftest import SMTPCollector, staff_client_for
 from tests.outbox.conftest import DEADLINE, MailServer, SilentServer, free_port, wait_for
 
 pytestmark = [pytest.mark.real_worker, pytest.mark.django_db(transaction=True)]
@@ -269,8 +268,7 @@ def test_a_message_refused_every_time_fails_with_its_job_and_staff_send_it_again
 
     mail_server.collector.refuse = False
     staff = get_user_model().objects.create_superuser(username="operator", password="x-Staff-2024")
-    admin = Client()
-    admin.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    admin = staff_client_for(staff)
     changelist = reverse("admin:outbox_outgoingmessage_changelist")
     response = admin.post(changelist, {"action": "resend", "_selected_action": [message.pk]})
     assert response.status_code == 302

@@ -94,7 +94,10 @@ def demo_sign_ins(registered: Contract, unregistered: Contract) -> list[str]:
         lines.append(f"  {number}, ИНН {inn} (первый вход, регистрация)")
     staff = User.objects.filter(username=DEMO_STAFF_USERNAME).first()
     if staff is not None and staff.check_password(DEMO_STAFF_PASSWORD):
-        lines.append(f"  администрирование /admin/: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}")
+        lines.append(
+            f"  администрирование /admin/: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}, затем код "
+            "из приложения-аутентификатора (при первом входе: подключение по QR-коду или ключу)"
+        )
     else:
         lines.append(f"  администрирование /admin/: {DEMO_STAFF_USERNAME}, пароль изменен")
     return lines
