@@ -71,7 +71,7 @@ def _own_invoice(request: HttpRequest, payment_invoice_id: int) -> PaymentInvoic
 @customer_required(Action.STATEMENTS)
 def invoice_pdf(request: HttpRequest, payment_invoice_id: int) -> HttpResponse:
     invoice = _own_invoice(request, payment_invoice_id)
-    filename = f"schet-na-oplatu-{invoice.number}-{invoice.contract.number}.pdf"
+    filename = transliterate(f"schet-na-oplatu-{invoice.number}-{invoice.contract.number}.pdf")
     return attachment_response(payment_invoice_pdf(invoice), filename=filename, content_type=PDF)
 
 
