@@ -703,15 +703,17 @@ class _Loader:
         # Every invoice of the files, new, changed or not, with its id.
         self.temp_table(
             "billing_invoices",
-            "(id bigint PRIMARY KEY, contract_number text, invoice_number text, lines integer)",
+            "(id bigint PRIMARY KEY, contract_number text, invoice_number text, lines integer, "
+            "created boolean NOT NULL)",
         )
         self.sql(
-            f"INSERT INTO billing_invoices (id, contract_number, invoice_number, lines) "
-            f"SELECT i.id, s.contract_number, s.invoice_number, s.lines FROM ("
+            f"INSERT INTO billing_invoices (id, contract_number, invoice_number, lines, created) "
+            f"SELECT i.id, s.contract_number, s.invoice_number, s.lines, coalesce(w.created, false) FROM ("
             f"  SELECT contract_number, invoice_number, count(*) AS lines FROM {table} "
             f"  WHERE err_reason IS NULL GROUP BY contract_number, invoice_number"
             f") s JOIN {CONTRACT} c ON c.number = s.contract_number "
-            f"JOIN {INVOICE} i ON i.contract_id = c.id AND i.number = s.invoice_number"
+            f"JOIN {INVOICE} i ON i.contract_id = c.id AND i.number = s.invoice_number "
+            f"LEFT JOIN billing_invoice_written w ON w.id = i.id"
         )
         line_pairs = [
             ("position", "line_no"),
@@ -733,19 +735,21 @@ class _Loader:
         )
         # Lines are replaced as a whole where any differs, or their number does.
         self.temp_table("billing_invoices_relined", "(id bigint PRIMARY KEY)")
-        # Joins only: a per-invoice subquery on the unindexed staging table
-        # would take quadratic time.
+        # A new invoice has no lines yet: only the others are compared. Joins
+        # only: a per-invoice subquery on the unindexed staging table would
+        # take quadratic time.
+        self.sql("INSERT INTO billing_invoices_relined (id) SELECT id FROM billing_invoices WHERE created")
         self.sql(
             f"INSERT INTO billing_invoices_relined (id) "
             f"SELECT m.id FROM billing_invoices m LEFT JOIN ("
             f"  SELECT l.invoice_id, count(*) AS lines FROM {LINE} l "
-            f"  JOIN billing_invoices i ON i.id = l.invoice_id GROUP BY l.invoice_id"
-            f") e ON e.invoice_id = m.id WHERE coalesce(e.lines, 0) <> m.lines "
+            f"  JOIN billing_invoices i ON i.id = l.invoice_id WHERE NOT i.created GROUP BY l.invoice_id"
+            f") e ON e.invoice_id = m.id WHERE NOT m.created AND coalesce(e.lines, 0) <> m.lines "
             f"UNION "
             f"SELECT m.id FROM {table} s JOIN billing_invoices m ON m.contract_number = s.contract_number "
             f"AND m.invoice_number = s.invoice_number "
             f"LEFT JOIN {LINE} l ON l.invoice_id = m.id AND l.position = s.line_no AND {same_line} "
-            f"WHERE s.err_reason IS NULL AND l.id IS NULL",
+            f"WHERE NOT m.created AND s.err_reason IS NULL AND l.id IS NULL",
             [""],
         )
         self.sql(f"DELETE FROM {LINE} WHERE invoice_id IN (SELECT id FROM billing_invoices_relined)")
