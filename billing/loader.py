@@ -15,6 +15,7 @@ users, passwords, the contacts they entered, readings sent from the cabinet.
 
 import csv
 import hashlib
+import time
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -125,6 +126,9 @@ class ImportResult:
     counts: dict[str, Counts] = field(default_factory=dict)
     skipped_rows: int = 0
     dry_run: bool = False
+    # Seconds per kind and phase (stage, check, write), and the commit's.
+    phases: dict[str, dict[str, float]] = field(default_factory=dict)
+    commit_seconds: float = 0.0
 
 
 Progress = Callable[[str, str, int], None]
@@ -207,8 +211,11 @@ def billing_import(
                 )
                 result.counts = loader.load()
                 result.skipped_rows = loader.skipped_rows
+                result.phases = loader.phases
+                loaded = time.perf_counter()
                 if dry_run:
                     raise _Rollback
+            result.commit_seconds = time.perf_counter() - loaded
         except _Rollback:
             pass
     except FormatError as exc:
@@ -293,6 +300,7 @@ class _Loader:
         self.skipped_rows = 0
         self.temp_tables: list[str] = []
         self.copy_bytes = copy_bytes
+        self.phases: dict[str, dict[str, float]] = {}  # kind: phase: seconds
 
     # -- SQL helpers -------------------------------------------------------
 
@@ -346,12 +354,20 @@ class _Loader:
             for kind in KINDS:
                 files = [(n, f) for n, f in enumerate(self.files) if f.kind is kind]
                 if files:
+                    started = time.perf_counter()
                     self.stage(kind, files)
+                    staged = time.perf_counter()
                     skipped = self.check(kind)
+                    checked = time.perf_counter()
                     getattr(self, f"load_{kind.name}")(counts)
                     counts[kind.name].skipped = skipped
                     if self.pg and counts[kind.name].created + counts[kind.name].updated >= ANALYZE_AFTER:
                         self.sql(f"ANALYZE {', '.join(WRITES[kind.name])}")
+                    self.phases[kind.name] = {
+                        "stage": staged - started,
+                        "check": checked - staged,
+                        "write": time.perf_counter() - checked,
+                    }
         finally:
             if self.report:
                 self.report.close()
