@@ -106,11 +106,15 @@ def copy_raw(billing_file: BillingFile, raw: str, progress: Callable[[int], None
     )
     newlines = returns = 0
     last = b""
+    quote_pairs = _quote_pairs(delimiter.encode("ascii"))
     with billing_file.path.open("rb") as stream:
         stream.readline()  # the header, read and checked by BillingFile
         with connection.cursor() as cursor:
             with cursor.copy(statement) as copy:
-                while chunk := stream.read(CHUNK):
+                # Whole lines: each chunk starts a line.
+                while chunk := stream.read(CHUNK) + stream.readline():
+                    if b'"' in chunk and _stray_quote(chunk, quote_pairs):
+                        raise NotCopyable
                     newlines += chunk.count(b"\n")
                     returns += chunk.count(b"\r")
                     last = chunk[-1:]
@@ -123,6 +127,21 @@ def copy_raw(billing_file: BillingFile, raw: str, progress: Callable[[int], None
     # its line. A quoted line break, a blank line, a lone CR do not pass.
     if copied != records or returns not in (0, newlines):
         raise NotCopyable
+
+
+def _quote_pairs(delimiter: bytes) -> tuple[bytes, ...]:
+    return (b'""', delimiter + b'"', b'"' + delimiter, b'\n"', b'"\r', b'"\n')
+
+
+def _stray_quote(chunk: bytes, pairs: tuple[bytes, ...]) -> bool:
+    """A quote inside an unquoted value (`ООО "Ромашка"`): the reader keeps
+    it as it is, COPY would take it for the start of a quoted part. Quotes
+    where RFC 4180 puts them (next to a delimiter or a line's end, or
+    doubled) are taken away; any other left is one."""
+    probe = b"\n" + chunk
+    for pair in pairs:
+        probe = probe.replace(pair, b"")
+    return b'"' in probe
 
 
 NUMBER = "'^-?[0-9]+([.,][0-9]+)?$'"

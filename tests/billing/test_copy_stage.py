@@ -79,11 +79,15 @@ SQL_CASES = {
         (4, "contract_number", " "),
     ),
     "an all-blank row": ("payments.csv", lambda header, rows: rows.insert(2, [" "] * len(header))),
+    "a blank line": ("payments.csv", lambda header, rows: rows.insert(2, [])),
+    "quoted values": cells(
+        "contracts.csv", (2, "organization_name", 'ООО "Ромашка"'), (3, "legal_address", "г. Миасс; ул. Мира")
+    ),
 }
 BY_ROWS = {name: (file, edit) for name, (file, edit, _, _) in BAD_ROWS.items()}
 CASES = {**BY_ROWS, **SQL_CASES}
 # Files COPY cannot read line for line: the row-by-row reader reads them.
-GIVEN_BACK = {"a row short of fields"}
+GIVEN_BACK = {"a row short of fields", "a blank line"}
 
 
 def outcome(folder: Path, tmp_path: Path, *, copy_bytes: bool, **options) -> dict:
@@ -164,6 +168,17 @@ def test_a_file_with_a_line_break_in_a_value_goes_row_by_row(tmp_path, copied):
     # Line 5's record ends on the file's line 6: the reader's line numbers stand.
     assert by_bytes["failure"] == ["payments.csv:6, столбец «amount»: «много» не число"]
     assert by_bytes == outcome(folder, tmp_path, copy_bytes=False)
+
+
+def test_a_quote_inside_an_unquoted_value_goes_row_by_row(tmp_path, copied):
+    folder = edited(tmp_path / "export", "payments.csv", lambda header, rows: None)
+    path = folder / "payments.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("ПП-102;", 'ПП-102 "срочно";', 1), encoding="utf-8")
+    by_bytes = outcome(folder, tmp_path, copy_bytes=True)
+    assert "payments.csv" not in copied and "invoices.csv" in copied
+    assert by_bytes == outcome(folder, tmp_path, copy_bytes=False)
+    assert by_bytes["counts"]["payments"]["created"] == 5
 
 
 def test_the_sample_export_is_staged_from_its_bytes(copied):
