@@ -129,18 +129,27 @@ def copy_raw(billing_file: BillingFile, raw: str, progress: Callable[[int], None
         raise NotCopyable
 
 
-def _quote_pairs(delimiter: bytes) -> tuple[bytes, ...]:
-    return (b'""', delimiter + b'"', b'"' + delimiter, b'\n"', b'"\r', b'"\n')
+def _quote_pairs(delimiter: bytes) -> tuple[tuple[bytes, bytes], ...]:
+    """(quote in its place, what is left of it): the delimiter or line end
+    stays, for the quote on its other side (`","`)."""
+    return (
+        (b'""', b""),
+        (delimiter + b'"', delimiter),
+        (b'"' + delimiter, delimiter),
+        (b'\n"', b"\n"),
+        (b'"\r', b"\r"),
+        (b'"\n', b"\n"),
+    )
 
 
-def _stray_quote(chunk: bytes, pairs: tuple[bytes, ...]) -> bool:
+def _stray_quote(chunk: bytes, pairs: tuple[tuple[bytes, bytes], ...]) -> bool:
     """A quote inside an unquoted value (`ООО "Ромашка"`): the reader keeps
     it as it is, COPY would take it for the start of a quoted part. Quotes
     where RFC 4180 puts them (next to a delimiter or a line's end, or
     doubled) are taken away; any other left is one."""
     probe = b"\n" + chunk
-    for pair in pairs:
-        probe = probe.replace(pair, b"")
+    for pair, left in pairs:
+        probe = probe.replace(pair, left)
     return b'"' in probe
 
 

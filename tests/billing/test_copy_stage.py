@@ -81,7 +81,11 @@ SQL_CASES = {
     "an all-blank row": ("payments.csv", lambda header, rows: rows.insert(2, [" "] * len(header))),
     "a blank line": ("payments.csv", lambda header, rows: rows.insert(2, [])),
     "quoted values": cells(
-        "contracts.csv", (2, "organization_name", 'ООО "Ромашка"'), (3, "legal_address", "г. Миасс; ул. Мира")
+        "contracts.csv",
+        (2, "organization_name", 'ООО "Ромашка"'),
+        (3, "legal_address", "г. Миасс; ул. Мира"),
+        (3, "postal_address", '"а/я 41"'),
+        (4, "postal_address", ""),
     ),
 }
 BY_ROWS = {name: (file, edit) for name, (file, edit, _, _) in BAD_ROWS.items()}
