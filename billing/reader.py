@@ -61,6 +61,27 @@ class BadValue(ValueError):
     pass
 
 
+# The reasons a value or a row is refused, as people read them. Both ways of
+# reading a file (row by row here, set-based in billing/copy_stage.py) fill
+# in these same templates.
+EMPTY = "не заполнено"
+NOT_NUMBER = "«{text}» не число"
+WRONG_MARK = "«{text}»: десятичный разделитель должен быть «{mark}»"
+TOO_MANY_PLACES = "«{text}»: больше {places} знаков после запятой"
+TOO_BIG = "«{text}»: слишком большое число"
+NOT_INTEGER = "«{text}» не целое число"
+OUT_OF_RANGE = "{value}: допустимо от {low} до {high}"
+TOO_LONG = "длиннее {max_length} знаков"
+NOT_FLAG = "«{value}»: указывается 1 или 0"
+RATE_OUT_OF_RANGE = "«{value}»: ставка НДС от 0 до 100 %"
+NEGATIVE_READING = "«{value}»: показания не бывают отрицательными"
+KPP_REQUIRED = "у организации (ИНН из 10 цифр) КПП обязателен"
+TOTAL_WRONG = "всего {total} не равно сумме без НДС {amount} и НДС {vat}"
+VAT_WRONG = "НДС {vat} не равен {expected} ({rate} % от {amount})"
+RATE_NOT_LEGAL = "ставка {rate} % не действует на {day} (действует {legal} %)"
+PAYMENT_ZERO = "сумма оплаты не может быть нулевой"
+
+
 # Parsers: text of one cell (stripped) -> a typed value, or BadValue with
 # the reason in Russian.
 
@@ -69,15 +90,15 @@ def parse_decimal(text: str, formats: Formats, *, places: int, digits: int = 14)
     compact = text.replace(" ", "").replace("\u00a0", "") if " " in text or "\u00a0" in text else text
     match = NUMBER_RE.match(compact)
     if not match:
-        raise BadValue(f"«{text}» не число")
+        raise BadValue(NOT_NUMBER.format(text=text))
     whole, fraction = match.group(1), match.group(2)
     if fraction is not None:
         if formats.decimal and compact[len(whole)] != formats.decimal:
-            raise BadValue(f"«{text}»: десятичный разделитель должен быть «{formats.decimal}»")
+            raise BadValue(WRONG_MARK.format(text=text, mark=formats.decimal))
         if len(fraction) > places:
-            raise BadValue(f"«{text}»: больше {places} знаков после запятой")
+            raise BadValue(TOO_MANY_PLACES.format(text=text, places=places))
     if len(whole.lstrip("-").lstrip("0")) > digits - places:
-        raise BadValue(f"«{text}»: слишком большое число")
+        raise BadValue(TOO_BIG.format(text=text))
     return Decimal(whole if fraction is None else f"{whole}.{fraction}")
 
 
@@ -102,10 +123,10 @@ def parse_date(text: str, formats: Formats) -> dt.date:
 
 def parse_int(text: str, low: int, high: int) -> int:
     if not text.isdigit() or not text.isascii():
-        raise BadValue(f"«{text}» не целое число")
+        raise BadValue(NOT_INTEGER.format(text=text))
     value = int(text)
     if not low <= value <= high:
-        raise BadValue(f"{value}: допустимо от {low} до {high}")
+        raise BadValue(OUT_OF_RANGE.format(value=value, low=low, high=high))
     return value
 
 
@@ -119,9 +140,10 @@ class Column:
 def text(max_length: int) -> Callable[[str, Formats], str]:
     def parse(value: str, formats: Formats) -> str:
         if len(value) > max_length:
-            raise BadValue(f"длиннее {max_length} знаков")
+            raise BadValue(TOO_LONG.format(max_length=max_length))
         return value
 
+    parse.max_length = max_length  # type: ignore[attr-defined]
     return parse
 
 
@@ -159,7 +181,7 @@ def resource(value: str, formats: Formats) -> str:
 
 def flag(value: str, formats: Formats) -> bool:
     if value not in ("0", "1"):
-        raise BadValue(f"«{value}»: указывается 1 или 0")
+        raise BadValue(NOT_FLAG.format(value=value))
     return value == "1"
 
 
@@ -178,14 +200,14 @@ def quantity(value: str, formats: Formats) -> Decimal:
 def vat_rate(value: str, formats: Formats) -> Decimal:
     rate = parse_decimal(value.rstrip("%").strip(), formats, places=2, digits=5)
     if not 0 <= rate <= 100:
-        raise BadValue(f"«{value}»: ставка НДС от 0 до 100 %")
+        raise BadValue(RATE_OUT_OF_RANGE.format(value=value))
     return rate
 
 
 def reading_value(value: str, formats: Formats) -> Decimal:
     number = parse_decimal(value, formats, places=4, digits=12)
     if number < 0:
-        raise BadValue(f"«{value}»: показания не бывают отрицательными")
+        raise BadValue(NEGATIVE_READING.format(value=value))
     return number
 
 
@@ -220,7 +242,7 @@ class Kind:
 def check_contract(values: dict[str, Any]) -> list[tuple[str, str]]:
     inn, kpp = values.get("inn"), values.get("kpp")
     if inn and len(inn) == 10 and kpp == "":
-        return [("kpp", "у организации (ИНН из 10 цифр) КПП обязателен")]
+        return [("kpp", KPP_REQUIRED)]
     if values.get("service") == "":
         values["service"] = DEFAULT_SERVICE
     return []
@@ -231,9 +253,12 @@ def check_invoice_line(values: dict[str, Any]) -> list[tuple[str, str]]:
     day = values.get("invoice_date")
     problems = []
     if None not in (amount, vat, total) and total != amount + vat:
-        problems.append(("total", f"всего {total} не равно сумме без НДС {amount} и НДС {vat}"))
+        problems.append(("total", TOTAL_WRONG.format(total=total, amount=amount, vat=vat)))
     if None not in (amount, vat, rate) and vat != vat_of(amount, rate):
-        problems.append(("vat_amount", f"НДС {vat} не равен {vat_of(amount, rate)} ({rate} % от {amount})"))
+        expected = vat_of(amount, rate)
+        problems.append(
+            ("vat_amount", VAT_WRONG.format(vat=vat, expected=expected, rate=rate, amount=amount))
+        )
     if rate is not None and day is not None:
         try:
             legal = vat_rate_on(day)
@@ -242,14 +267,14 @@ def check_invoice_line(values: dict[str, Any]) -> list[tuple[str, str]]:
         else:
             if rate != legal:
                 problems.append(
-                    ("vat_rate", f"ставка {rate} % не действует на {day:%d.%m.%Y} (действует {legal} %)")
+                    ("vat_rate", RATE_NOT_LEGAL.format(rate=rate, day=f"{day:%d.%m.%Y}", legal=legal))
                 )
     return problems
 
 
 def check_payment(values: dict[str, Any]) -> list[tuple[str, str]]:
     if values.get("amount") == 0:
-        return [("amount", "сумма оплаты не может быть нулевой")]
+        return [("amount", PAYMENT_ZERO)]
     return []
 
 
@@ -450,7 +475,7 @@ class BillingFile:
             value = cell.strip()
             if value == "":
                 if column.required:
-                    row.errors.append((name, "не заполнено"))
+                    row.errors.append((name, EMPTY))
                     row.values[name] = None
                 else:
                     row.values[name] = ""

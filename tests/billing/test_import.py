@@ -107,6 +107,21 @@ def test_the_sample_export_loads_with_its_summary(sample):
     assert "Загружено (загрузка №" in output
 
 
+def test_verbose_output_tells_the_seconds_of_each_phase(sample):
+    output = run_import(sample, "-v", "2")
+    phases = [line for line in output.splitlines() if ", с: " in line]
+    assert [line.split(",")[0] for line in phases] == [
+        "договоры",
+        "приборы учета",
+        "начисления",
+        "оплаты",
+        "показания",
+        "фиксация транзакции",
+    ]
+    assert all("чтение" in line and "проверки" in line and "запись" in line for line in phases[:-1])
+    assert ", с: " not in run_import(sample)
+
+
 def test_values_land_as_the_files_say(sample):
     run_import(sample)
     # "12345 эс" in the file is the contract the customer signs in with.

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from billing.loader import MAX_ERRORS_SHOWN, ImportFailed, billing_import, summary_lines
+from billing.loader import MAX_ERRORS_SHOWN, SUMMARY_TITLES, ImportFailed, billing_import, summary_lines
 from billing.reader import KINDS_BY_NAME, Formats
 
 
@@ -84,6 +84,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Пропущено строк с ошибками: {result.skipped_rows}{where}.")
         if result.dry_run:
             self.stdout.write("Ничего не записано: это была проверка (--dry-run).")
+        if options["verbosity"] >= 2:
+            for kind, phases in result.phases.items():
+                self.stdout.write(
+                    f"{SUMMARY_TITLES[kind]}, с: чтение {phases['stage']:.1f}, "
+                    f"проверки {phases['check']:.1f}, запись {phases['write']:.1f}"
+                )
+            self.stdout.write(f"фиксация транзакции, с: {result.commit_seconds:.1f}")
 
     @staticmethod
     def command_text(options: dict[str, Any]) -> str:
