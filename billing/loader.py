@@ -29,6 +29,7 @@ from accounts.models import Contract, Organization
 from billing import copy_stage
 from billing.models import ImportRun
 from billing.reader import KINDS, BillingFile, FormatError, Formats, Kind, Row
+from enser_cabinet.spreadsheets import csv_text
 from meters.models import Meter, Reading
 from settlements.models import Invoice, InvoiceLine, Payment
 
@@ -534,7 +535,14 @@ class _Loader:
                 for row in chunk:
                     bad_row = self.bad_row(*row)
                     if writer:
-                        writer.writerow([bad_row.file, bad_row.line, bad_row.column or "", bad_row.reason])
+                        writer.writerow(
+                            [
+                                csv_text(bad_row.file),
+                                bad_row.line,
+                                bad_row.column or "",
+                                csv_text(bad_row.reason),
+                            ]
+                        )
         return bad
 
     def bad_row(

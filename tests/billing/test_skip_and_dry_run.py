@@ -85,3 +85,14 @@ def test_dry_run_finds_the_bad_rows_too(tmp_path):
     ):
         run_import(folder, "--dry-run")
     assert ImportRun.objects.get().state == ImportRun.State.FAILED
+
+
+def test_the_report_is_read_by_a_spreadsheet_as_text(tmp_path):
+    """A file name that a spreadsheet would run as a formula stays text in the report."""
+    folder = bad_export(tmp_path / "export")
+    (folder / "payments.csv").rename(folder / "=payments.csv")
+    report = tmp_path / "report.csv"
+    run_import(folder, "--skip-bad", "--report", report)
+    with report.open(encoding="utf-8-sig", newline="") as stream:
+        files = {row[0] for row in list(csv.reader(stream, delimiter=";"))[1:]}
+    assert files == {"contracts.csv", "invoices.csv", "'=payments.csv"}
