@@ -1,14 +1,10 @@
 """Keys for django-ratelimit that count by what a person typed."""
 
-import logging
-
 from django.http import HttpRequest
 from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.validators import normalize_contract_number
-from enser_cabinet.ratelimit import CacheUnavailable, RateLimited, limit_rate, usage_get
-
-logger = logging.getLogger(__name__)
+from enser_cabinet.ratelimit import Limit, limit_rate, limits_check, limits_count, typed
 
 
 def contract_number_key(group: str, request: HttpRequest) -> str:
@@ -37,28 +33,20 @@ def password_reset_contract_key(group: str, request: HttpRequest) -> str:
     return request.session.get("password_reset", {}).get("number", "")
 
 
-def _sms_limits(phone: PhoneNumber | str) -> list[tuple[str, object, str]]:
+def _sms_limits(phone: PhoneNumber | str) -> list[Limit]:
     return [
-        ("accounts.sms-phone", lambda group, request: str(phone), limit_rate("sms_phone")),
-        ("accounts.sms-phone-day", lambda group, request: str(phone), limit_rate("sms_phone_day")),
-        ("accounts.sms-ip", "ip", limit_rate("sms_ip")),
+        ("accounts.sms-phone", typed(str(phone)), "sms_phone"),
+        ("accounts.sms-phone-day", typed(str(phone)), "sms_phone_day"),
+        ("accounts.sms-ip", "ip", "sms_ip"),
     ]
 
 
 def sms_limits_check(request: HttpRequest, *, phone: PhoneNumber | str) -> None:
-    """SMS sends per phone and per address: over either, RateLimited (429)
-    before anything is written or sent."""
-    for group, key, rate in _sms_limits(phone):
-        usage = usage_get(request, group=group, key=key, rate=rate)
-        if usage is not None and usage["count"] >= usage["limit"]:
-            raise RateLimited(retry_after=usage["time_left"] if usage["time_left"] > 0 else None)
+    """SMS sends per phone (an hour, a day) and per address: over any,
+    RateLimited (429) before anything is written or sent."""
+    limits_check(request, _sms_limits(phone))
 
 
 def sms_limits_count(request: HttpRequest, *, phone: PhoneNumber | str) -> None:
-    """Counts an SMS that was sent. It has left, so a cache failing only now
-    does not turn the step into an error page: the code is on its way."""
-    try:
-        for group, key, rate in _sms_limits(phone):
-            usage_get(request, group=group, key=key, rate=rate, increment=True)
-    except CacheUnavailable:
-        logger.warning("an SMS to %s went uncounted: the cache is unavailable", phone)
+    """Counts an SMS that was sent: the code is on its way whatever the cache does now."""
+    limits_count(request, _sms_limits(phone))

@@ -19,7 +19,7 @@ from appeals.forms import AppealForm
 from appeals.models import Appeal
 from appeals.services import FormAlreadySent, appeal_create
 from enser_cabinet.http import client_ip
-from enser_cabinet.ratelimit import limit, ratelimit, typed_limit_count, typed_limit_reached
+from enser_cabinet.ratelimit import RateLimited, limit, limits_check, limits_count, ratelimit, typed
 
 logger = logging.getLogger(__name__)
 # Acknowledgments per recipient address (RATE_APPEAL_EMAIL), whoever sends them.
@@ -70,8 +70,10 @@ def _new_appeal(request: HttpRequest) -> HttpResponse:
             logger.warning("appeal honeypot filled from %s", client_ip(request))
             return render(request, "errors/400.html", status=400)
         if form.is_valid():
-            recipient = form.cleaned_data["email"].casefold()
-            if typed_limit_reached(request, group=RECIPIENT_GROUP, value=recipient, name="appeal_email"):
+            recipient = [(RECIPIENT_GROUP, typed(form.cleaned_data["email"].casefold()), "appeal_email")]
+            try:
+                limits_check(request, recipient)
+            except RateLimited:
                 form.add_error("email", RECIPIENT_LIMITED)
                 status = 429
             else:
@@ -91,7 +93,7 @@ def _new_appeal(request: HttpRequest) -> HttpResponse:
                         return _to_sent_page(request, repeat.appeal)
                     form.token_spent()
                 else:
-                    typed_limit_count(request, group=RECIPIENT_GROUP, value=recipient, name="appeal_email")
+                    limits_count(request, recipient)
                     return _to_sent_page(request, appeal)
     else:
         form = AppealForm(initial=_initial_from(contract, request.user))

@@ -103,19 +103,32 @@ def ratelimit(group=None, key=None, rate=None, method=ALL, block=True):
     return decorator
 
 
-def typed_limit_reached(request: HttpRequest, *, group: str, value: str, name: str) -> bool:
-    """Whether what a person typed (a phone, an address) has used up the limit
-    `name` in `group`; counts nothing (typed_limit_count does, once it is used)."""
-    usage = usage_get(request, group=group, key=lambda group, request: value, rate=limit_rate(name))
-    return usage is not None and usage["count"] >= usage["limit"]
+# A limit counted outside the decorator: (group, key, name in RATE_LIMITS),
+# the key "ip" or a function of (group, request), e.g. `typed(phone)`.
+Limit = tuple[str, str | Callable[[str, HttpRequest], str], str]
 
 
-def typed_limit_count(request: HttpRequest, *, group: str, value: str, name: str) -> None:
-    """Counts one use. It has happened (a letter is queued, an SMS has left),
-    so a cache failing only now is logged, not turned into an error page."""
+def typed(value: str) -> Callable[[str, HttpRequest], str]:
+    """A key for what a person typed (a phone, an address), counted whoever sends it."""
+    return lambda group, request: value
+
+
+def limits_check(request: HttpRequest, limits: list[Limit]) -> None:
+    """RateLimited (429, with the seconds left) when any of `limits` is used
+    up; counts nothing, so a refused attempt is not one more (limits_count
+    counts what was done)."""
+    for group, key, name in limits:
+        usage = usage_get(request, group=group, key=key, rate=limit_rate(name))
+        if usage is not None and usage["count"] >= usage["limit"]:
+            raise RateLimited(retry_after=usage["time_left"] if usage["time_left"] > 0 else None)
+
+
+def limits_count(request: HttpRequest, limits: list[Limit]) -> None:
+    """Counts one use against each of `limits`. It has happened (an SMS has
+    left, a letter is queued), so a cache failing only now is logged, not
+    turned into an error page."""
     try:
-        usage_get(
-            request, group=group, key=lambda group, request: value, rate=limit_rate(name), increment=True
-        )
+        for group, key, name in limits:
+            usage_get(request, group=group, key=key, rate=limit_rate(name), increment=True)
     except CacheUnavailable:
-        logger.warning("%s went uncounted: the cache is unavailable", group)
+        logger.warning("%s went uncounted: the cache is unavailable", ", ".join(g for g, _, _ in limits))
