@@ -7,6 +7,8 @@ from accounts.models import Contract, Organization
 from enser_cabinet.money import MONEY_FIELD
 from paydocs.banking import BIK, account_key_holds, correspondent_key_holds
 
+KEY_WITH_BIK = "20 цифр, ключ должен сходиться с БИК."
+
 
 class SupplierBankAccount(models.Model):
     """The company's bank account that customers pay to: printed on every
@@ -32,10 +34,11 @@ class SupplierBankAccount(models.Model):
         errors = {}
         if not BIK.match(self.bik):
             errors["bik"] = "БИК: 9 цифр, начинается с 04 (банк) или 01 (казначейство)."
-        elif not correspondent_key_holds(self.correspondent_account, self.bik):
-            errors["correspondent_account"] = "Корреспондентский счет: 20 цифр, ключ должен сходиться с БИК."
-        if BIK.match(self.bik) and not account_key_holds(self.account, self.bik):
-            errors["account"] = "Расчетный счет: 20 цифр, ключ должен сходиться с БИК."
+        else:
+            if not correspondent_key_holds(self.correspondent_account, self.bik):
+                errors["correspondent_account"] = f"Корреспондентский счет: {KEY_WITH_BIK}"
+            if not account_key_holds(self.account, self.bik):
+                errors["account"] = f"Расчетный счет: {KEY_WITH_BIK}"
         if errors:
             raise ValidationError(errors)
 

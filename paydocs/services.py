@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Contract, User
-from enser_cabinet.formatting import format_date, format_money, format_number
+from enser_cabinet.formatting import format_date, format_number
 from enser_cabinet.money import round_money
 from paydocs import qr
 from paydocs.models import PaymentInvoice, SupplierBankAccount
@@ -17,10 +17,6 @@ from settlements.pdf import STATEMENT_TIME_ZONE, render_pdf
 from settlements.vat import vat_rate_on
 
 DEFAULT_SERVICE = "Теплоснабжение и горячее водоснабжение"
-
-
-class NoSupplierBank(Exception):
-    """Staff have not entered the company's bank account yet."""
 
 
 def vat_included(amount: Decimal, rate: Decimal) -> Decimal:
@@ -35,16 +31,14 @@ def default_purpose(*, contract: Contract, amount: Decimal, on: dt.date) -> str:
     service = "теплоснабжение и ГВС" if contract.service == DEFAULT_SERVICE else contract.service.lower()
     return (
         f"Оплата по договору № {contract.number} от {format_date(contract.signed_on)} за {service}, "
-        f"в т.ч. НДС {format_number(rate, 0)} % — {format_money(vat_included(amount, rate))} руб."
-    ).replace("\u00a0", " ")
+        f"в т.ч. НДС {format_number(rate, 0)} % — {format_number(vat_included(amount, rate), group=' ')} руб."
+    )
 
 
 def payment_invoice_issue(
-    *, contract: Contract, user: User | None, amount: Decimal, purpose: str = ""
+    *, contract: Contract, user: User | None, amount: Decimal, bank: SupplierBankAccount, purpose: str = ""
 ) -> PaymentInvoice:
-    bank = SupplierBankAccount.current()
-    if bank is None:
-        raise NoSupplierBank
+    """The invoice, paid to `bank` (SupplierBankAccount.current() as the customer saw it)."""
     now = timezone.now()
     today = timezone.localdate(now)
     rate = vat_rate_on(today)

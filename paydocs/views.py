@@ -11,12 +11,12 @@ from django.views.decorators.http import require_safe
 
 from accounts.decorators import customer_required
 from accounts.roles import Action
-from enser_cabinet.formatting import format_money
+from enser_cabinet.formatting import format_number
 from enser_cabinet.ratelimit import limit, ratelimit
 from paydocs.clientbank import Party, payment_order
 from paydocs.forms import CustomerBankForm, PaymentInvoiceForm
 from paydocs.models import CustomerBankAccount, PaymentInvoice, SupplierBankAccount
-from paydocs.services import NoSupplierBank, payment_invoice_issue, payment_invoice_pdf
+from paydocs.services import payment_invoice_issue, payment_invoice_pdf
 from paydocs.upd import FINAL, ZIP_MOST, upd_filename, upd_pdf, upd_zip
 from settlements import ledger
 from settlements.downloads import PDF, attachment_response, transliterate
@@ -34,20 +34,17 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PaymentInvoiceForm(request.POST)
         if form.is_valid() and bank is not None:
-            try:
-                invoice = payment_invoice_issue(
-                    contract=contract,
-                    user=request.user,
-                    amount=form.cleaned_data["amount"],
-                    purpose=form.cleaned_data["purpose"],
-                )
-            except NoSupplierBank:
-                bank = None
-            else:
-                return redirect("paydocs:invoice-pdf", payment_invoice_id=invoice.pk)
+            invoice = payment_invoice_issue(
+                contract=contract,
+                user=request.user,
+                amount=form.cleaned_data["amount"],
+                bank=bank,
+                purpose=form.cleaned_data["purpose"],
+            )
+            return redirect("paydocs:invoice-pdf", payment_invoice_id=invoice.pk)
     else:
         balance = ledger.contract_balance(contract=contract)
-        initial = {"amount": format_money(balance.amount).replace("\u00a0", " ")} if balance.is_debt else {}
+        initial = {"amount": format_number(balance.amount, group=" ")} if balance.is_debt else {}
         form = PaymentInvoiceForm(initial=initial)
     invoices = list(contract.payment_invoices.order_by("-issued_at", "-pk")[:RECENT])
     status = 400 if form.errors else 503 if bank is None and request.method == "POST" else 200

@@ -99,12 +99,16 @@ def world(contract, other_contract) -> CustomerWorld:
     )
     add_reading(meter, dt.date(2021, 10, 25), "1383.725", status=Reading.Status.ACCEPTED)
     make_meter(other_contract, serial="CHUZH-0001")
-    SupplierBankAccount.objects.create(**SUPPLIER_BANK)
+    bank = SupplierBankAccount.objects.create(**SUPPLIER_BANK)
     CustomerBankAccount.objects.create(
         organization=contract.organization, account="40702810672000012345", bik="047501602"
     )
     payment_invoice_issue(
-        contract=contract, user=a_user, amount=Decimal("10339.57"), purpose="Оплата Альфы ALFA-PAY-PURPOSE"
+        contract=contract,
+        user=a_user,
+        amount=Decimal("10339.57"),
+        bank=bank,
+        purpose="Оплата Альфы ALFA-PAY-PURPOSE",
     )
     return CustomerWorld(
         a=contract,

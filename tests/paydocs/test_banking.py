@@ -39,3 +39,21 @@ def test_malformed_values_do_not_hold(account, bik):
 def test_a_treasury_account_holds_against_the_treasury_bik():
     # Treasury БИКs start with 01 since 2021 (Челябинск: 017501500).
     assert account_key_holds("03100643000000016900", "017501500")
+
+
+@pytest.mark.django_db
+def test_staff_cannot_save_a_company_account_that_does_not_hold():
+    from django.core.exceptions import ValidationError
+
+    from paydocs.models import SupplierBankAccount
+    from tests.paydocs.conftest import SUPPLIER_BANK
+
+    SupplierBankAccount(**SUPPLIER_BANK).full_clean()
+    with pytest.raises(ValidationError) as refused:
+        SupplierBankAccount(**{**SUPPLIER_BANK, "account": "40702810572000012345"}).full_clean()
+    assert refused.value.message_dict == {
+        "account": ["Расчетный счет: 20 цифр, ключ должен сходиться с БИК."]
+    }
+    with pytest.raises(ValidationError) as refused:
+        SupplierBankAccount(**{**SUPPLIER_BANK, "bik": "147501602"}).full_clean()
+    assert list(refused.value.message_dict) == ["bik"]
