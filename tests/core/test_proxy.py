@@ -3,15 +3,13 @@ proxies wrote it: rotating the header neither hides an attacker from the
 per-address limits nor lets them speak for somebody else's address."""
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from enser_cabinet.http import client_ip
+from tests.core.test_settings import django_start
 
 LOGIN = reverse("accounts:login")
 PROXY = "10.0.0.2"
@@ -76,17 +74,6 @@ def test_the_customers_address_is_the_first_that_is_not_our_proxy(rf, settings, 
 
 
 def test_a_trusted_proxy_that_is_no_address_stops_the_start():
-    env = {
-        **os.environ,
-        "TRUSTED_PROXIES": "10.0.0.2,nginx",
-        "DJANGO_SETTINGS_MODULE": "enser_cabinet.settings",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parents[2],
-    )
+    result = django_start({**os.environ, "TRUSTED_PROXIES": "10.0.0.2,nginx"})
     assert result.returncode != 0
     assert "TRUSTED_PROXIES: 'nginx' is not an address or a network." in result.stderr

@@ -9,16 +9,20 @@ import pytest
 from django_ratelimit.core import get_usage
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY",)}
-    env.update({"DEBUG": "false", "DJANGO_SETTINGS_MODULE": "enser_cabinet.settings"})
-    result = subprocess.run(
+def django_start(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Django set up in a process of its own with the environment `env`."""
+    return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env=env,
+        env={**env, "DJANGO_SETTINGS_MODULE": "enser_cabinet.settings"},
         capture_output=True,
         text=True,
         cwd=Path(__file__).resolve().parents[2],
     )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY",)}
+    result = django_start({**env, "DEBUG": "false"})
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
