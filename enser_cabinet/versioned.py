@@ -56,6 +56,7 @@ _DRAWN_BY = (
     "cabinet",
     "settlements",
     "meters",
+    "paydocs",
     "templates",
 )
 

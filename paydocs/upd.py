@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from enser_cabinet.money import ZERO
+from enser_cabinet.versioned import cached_bytes, contract_key, keep_bytes
 from settlements.downloads import transliterate
 from settlements.ledger import ChargedInvoice
 from settlements.pdf import STATEMENT_TIME_ZONE, render_pdf
@@ -54,9 +55,21 @@ def upd_pdf(item: ChargedInvoice, made_at: dt.datetime | None = None) -> bytes:
     )
 
 
+def upd_kept(item: ChargedInvoice) -> bytes:
+    """The invoice's УПД, drawn once until the contract's data or requisites
+    change (enser_cabinet/versioned.py): a ZIP of a year repeats no drawing."""
+    invoice = item.invoice
+    key = contract_key("upd.pdf", contract=invoice.contract, requisites=True, variant=str(invoice.pk))
+    content = cached_bytes(key)
+    if content is None:
+        content = upd_pdf(item)
+        keep_bytes(key, content)
+    return content
+
+
 def upd_zip(items: list[ChargedInvoice]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for item in items:
-            archive.writestr(upd_filename(item), upd_pdf(item))
+            archive.writestr(upd_filename(item), upd_kept(item))
     return out.getvalue()

@@ -17,7 +17,7 @@ from paydocs.clientbank import Party, payment_order
 from paydocs.forms import CustomerBankForm, PaymentInvoiceForm
 from paydocs.models import CustomerBankAccount, PaymentInvoice, SupplierBankAccount
 from paydocs.services import payment_invoice_issue, payment_invoice_pdf
-from paydocs.upd import FINAL, ZIP_MOST, upd_filename, upd_pdf, upd_zip
+from paydocs.upd import FINAL, ZIP_MOST, upd_filename, upd_kept, upd_zip
 from settlements import ledger
 from settlements.downloads import PDF, attachment_response, transliterate
 from settlements.forms import PeriodForm
@@ -79,7 +79,7 @@ def upd(request: HttpRequest, invoice_id: int) -> HttpResponse:
     item = ledger.charged_invoice(contract=request.contract, invoice_id=invoice_id)
     if item is None or item.invoice.operation_type != FINAL:
         raise Http404("Нет такого начисления")
-    return attachment_response(upd_pdf(item), filename=upd_filename(item), content_type=PDF)
+    return attachment_response(upd_kept(item), filename=upd_filename(item), content_type=PDF)
 
 
 @with_period(CHARGES, Action.STATEMENTS)

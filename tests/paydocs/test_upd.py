@@ -105,3 +105,20 @@ def test_large_sums_keep_every_kopeck(contract):
         "vat_amount": Decimal("20576131502.06"),
         "total": Decimal("123456789012.34"),
     }
+
+
+def test_a_upd_is_drawn_once_until_the_invoice_changes(customer_client, contract, monkeypatch):
+    from paydocs import upd
+
+    invoice = contract.invoices.get(number="ЭРО-1")
+    url = reverse("paydocs:upd", args=[invoice.pk])
+    first = customer_client.get(url).content
+    drawn = []
+    monkeypatch.setattr(upd, "upd_pdf", lambda item, made_at=None: drawn.append(item) or b"%PDF-redrawn")
+    assert customer_client.get(url).content == first
+    assert drawn == []
+    line = invoice.lines.get()
+    line.installation = "Нежилое помещение № 2"
+    line.save()
+    assert customer_client.get(url).content == b"%PDF-redrawn"
+    assert [item.invoice.pk for item in drawn] == [invoice.pk]
