@@ -188,7 +188,9 @@ def payment_documents() -> None:
         amount=Decimal("22813.54"),
         vat_rate=Decimal("22.00"),
         vat_amount=Decimal("4113.92"),
-        purpose=default_purpose(contract=_contract(), amount=Decimal("22813.54"), on=dt.date(2026, 12, 3)),
+        purpose=default_purpose(
+            contract=_contract(), amount=Decimal("22813.54"), on=dt.date(2026, 12, 3), number=153
+        ),
         bank_name="ЧЕЛЯБИНСКОЕ ОТДЕЛЕНИЕ N8597 ПАО СБЕРБАНК",
         bik="047501602",
         correspondent_account="30101810700000000602",

@@ -350,7 +350,9 @@ def stage_file(
     header = billing_file.header
     formats = billing_file.formats
     columns = {c.name: _Column(c, stage_types.get(c.name, "text"), formats) for c in kind.columns}
-    maps = {name: f"billing_map_{name}" for name, column in columns.items() if column.mapped}
+    maps = {
+        name: f"billing_map_{name}" for name, column in columns.items() if column.mapped and name in header
+    }
     for name, map_table in maps.items():
         _map_values(raw, name, map_table, kind, formats)
 
@@ -399,6 +401,8 @@ def stage_file(
         f"CASE WHEN c.service = '' THEN {literal(reader.DEFAULT_SERVICE)} ELSE c.service END"
         if name == "service"
         else f"c.{name}"
+        if name in header
+        else "''"  # a column this file's header lacks (reader: empty)
         for name in names
     ]
     with connection.cursor() as cursor:

@@ -31,6 +31,7 @@ from billing.models import ImportRun
 from billing.reader import KINDS, BillingFile, FormatError, Formats, Kind, Row
 from enser_cabinet.spreadsheets import csv_text
 from meters.models import Meter, Reading
+from paydocs.matching import payment_invoices_settle
 from settlements.models import Invoice, InvoiceLine, Payment
 
 LOCK_KEY = zlib.crc32(b"enser.billing_import")
@@ -130,6 +131,7 @@ class ImportResult:
     # Seconds per kind and phase (stage, check, write), and the commit's.
     phases: dict[str, dict[str, float]] = field(default_factory=dict)
     commit_seconds: float = 0.0
+    invoices_paid: int = 0  # «Счёт на оплату» marked paid by the payments loaded
 
 
 Progress = Callable[[str, str, int], None]
@@ -212,6 +214,7 @@ def billing_import(
                 )
                 result.counts = loader.load()
                 result.skipped_rows = loader.skipped_rows
+                result.invoices_paid = loader.invoices_paid
                 result.phases = loader.phases
                 loaded = time.perf_counter()
                 if dry_run:
@@ -299,6 +302,7 @@ class _Loader:
         self.report = None
         self.pg = connection.vendor == "postgresql"
         self.skipped_rows = 0
+        self.invoices_paid = 0
         self.temp_tables: list[str] = []
         self.copy_bytes = copy_bytes
         self.phases: dict[str, dict[str, float]] = {}  # kind: phase: seconds
@@ -814,10 +818,11 @@ class _Loader:
 
     def load_payments(self, counts: dict[str, Counts]) -> None:
         table = "billing_stage_payments"
-        columns = ["amount", "operation_type"]
+        columns = ["amount", "operation_type", "purpose"]
         created, updated = self.upsert(
-            f"INSERT INTO {PAYMENT} (contract_id, document_number, date, amount, operation_type) "
-            f"SELECT c.id, s.document_number, s.payment_date, s.amount, s.operation_type FROM {table} s "
+            f"INSERT INTO {PAYMENT} (contract_id, document_number, date, amount, operation_type, purpose) "
+            f"SELECT c.id, s.document_number, s.payment_date, s.amount, s.operation_type, s.purpose "
+            f"FROM {table} s "
             f"JOIN {CONTRACT} c ON c.number = s.contract_number WHERE s.err_reason IS NULL "
             f"ON CONFLICT (contract_id, document_number, date) WHERE NOT (document_number = '') "
             f"DO UPDATE SET "
@@ -826,6 +831,8 @@ class _Loader:
             PAYMENT,
         )
         counts["payments"] = self.counts(table, created, updated)
+        # A payment that names an issued «Счёт на оплату» marks it paid.
+        self.invoices_paid = payment_invoices_settle()
 
     def load_readings(self, counts: dict[str, Counts]) -> None:
         table = "billing_stage_readings"

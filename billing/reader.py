@@ -28,6 +28,7 @@ from settlements.vat import UnknownVatRate, vat_rate_on
 
 SNIFF_BYTES = 64 * 1024
 DEFAULT_SERVICE = "Теплоснабжение и горячее водоснабжение"
+PURPOSE_LENGTH = 210  # a payment order's «Назначение платежа»
 RESOURCES = {
     "heat": "heat",
     "hot_water": "hot_water",
@@ -135,6 +136,9 @@ class Column:
     name: str
     parse: Callable[[str, Formats], Any]
     required: bool = True
+    # A column added to the format later: a file without it still reads,
+    # its rows taking the column as empty.
+    in_every_header: bool = True
 
 
 def text(max_length: int) -> Callable[[str, Formats], str]:
@@ -238,6 +242,14 @@ class Kind:
     def column_names(self) -> frozenset[str]:
         return frozenset(c.name for c in self.columns)
 
+    @property
+    def header_names(self) -> frozenset[str]:
+        """The columns every file of the kind has in its header."""
+        return frozenset(c.name for c in self.columns if c.in_every_header)
+
+    def recognises(self, names: frozenset[str]) -> bool:
+        return self.header_names <= names <= self.column_names
+
 
 def check_contract(values: dict[str, Any]) -> list[tuple[str, str]]:
     inn, kpp = values.get("inn"), values.get("kpp")
@@ -326,6 +338,7 @@ PAYMENTS = Kind(
         Column("payment_date", date),
         Column("amount", money),
         Column("operation_type", text(100)),
+        Column("purpose", text(PURPOSE_LENGTH), required=False, in_every_header=False),
     ),
     check_payment,
 )
@@ -385,10 +398,10 @@ def recognise(header: list[str], file: str) -> Kind:
         raise FormatError(file, f"в заголовке повторяются столбцы: {', '.join(duplicates)}", 1)
     given = frozenset(names)
     for kind in KINDS:
-        if kind.column_names == given:
+        if kind.recognises(given):
             return kind
     closest = max(KINDS, key=lambda kind: len(kind.column_names & given))
-    missing = [c.name for c in closest.columns if c.name not in given]
+    missing = [c.name for c in closest.columns if c.name not in given and c.in_every_header]
     extra = [name for name in names if name not in closest.column_names]
     parts = []
     if missing:
@@ -466,7 +479,8 @@ class BillingFile:
                 ) from None
 
     def _row(self, line: int, cells: list[str], columns: dict[str, Column], width: int) -> Row:
-        row = Row(line, {})
+        # A column this file's header lacks (one added to the format later) is empty.
+        row = Row(line, {name: "" for name in columns if name not in self.header})
         if len(cells) != width:
             row.errors.append((None, f"в строке {len(cells)} полей, в заголовке {width}"))
             return row

@@ -14,8 +14,9 @@ class SupplierBankAccountAdmin(admin.ModelAdmin):
 class PaymentInvoiceAdmin(admin.ModelAdmin):
     """What customers issued: a record, not for editing."""
 
-    list_display = ["__str__", "contract", "issued_at", "amount", "issued_by"]
-    list_select_related = ["contract", "issued_by"]
+    list_display = ["__str__", "contract", "issued_at", "amount", "issued_by", "paid_by"]
+    list_select_related = ["contract", "issued_by", "paid_by"]
+    list_filter = [("paid_by", admin.EmptyFieldListFilter)]
     search_fields = ["contract__number", "=id"]
     readonly_fields = [field.name for field in PaymentInvoice._meta.fields]
 

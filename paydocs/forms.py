@@ -5,6 +5,9 @@ from django import forms
 from paydocs.banking import ACCOUNT, BIK, account_key_holds
 
 MAX_AMOUNT = Decimal("999999999.99")
+# A purpose of the customer's own follows «По счету № 123456789 от 03.12.2026. »
+# within the bank's 210 characters.
+OWN_PURPOSE_LENGTH = 170
 
 
 class PaymentInvoiceForm(forms.Form):
@@ -17,10 +20,18 @@ class PaymentInvoiceForm(forms.Form):
     purpose = forms.CharField(
         label="Назначение платежа",
         required=False,
-        max_length=210,
+        max_length=OWN_PURPOSE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Если оставить пустым: оплата по договору с суммой НДС.",
-        error_messages={"max_length": "Назначение платежа: не более 210 знаков (столько берет банк)."},
+        help_text=(
+            "Если оставить пустым: оплата по договору с суммой НДС. "
+            "Номер и дата счёта ставятся в начало сами: по ним оплата отметится у счёта."
+        ),
+        error_messages={
+            "max_length": (
+                f"Назначение платежа: не более {OWN_PURPOSE_LENGTH} знаков "
+                "(с номером и датой счёта — 210, столько берет банк)."
+            )
+        },
     )
 
     def clean_amount(self) -> Decimal:

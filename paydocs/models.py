@@ -89,6 +89,15 @@ class PaymentInvoice(models.Model):
     bik = models.CharField("БИК", max_length=9)
     correspondent_account = models.CharField("к/с", max_length=20)
     account = models.CharField("р/с", max_length=20)
+    # The payment from billing that paid it (paydocs/matching.py).
+    paid_by = models.OneToOneField(
+        "settlements.Payment",
+        verbose_name="оплачен платежом",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="payment_invoice",
+    )
 
     class Meta:
         verbose_name = "счет на оплату"

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Contract, User
@@ -24,37 +25,60 @@ def vat_included(amount: Decimal, rate: Decimal) -> Decimal:
     return round_money(amount * rate / (Decimal(100) + rate))
 
 
-def default_purpose(*, contract: Contract, amount: Decimal, on: dt.date) -> str:
-    """«Оплата по договору № 12345-ЭС от 27.09.2021 за теплоснабжение и ГВС,
-    в т.ч. НДС 22 % — 4 113,91 руб.»"""
+def invoice_reference(*, number: int, on: dt.date) -> str:
+    """How a purpose names its invoice, so that the payment is matched to it
+    when billing brings it back (paydocs/matching.py)."""
+    return f"по счету № {number} от {format_date(on)}"
+
+
+def default_purpose(*, contract: Contract, amount: Decimal, on: dt.date, number: int) -> str:
+    """«Оплата по счету № 17 от 03.12.2026 по договору № 12345-ЭС от 27.09.2021
+    за теплоснабжение и ГВС, в т.ч. НДС 22 % — 4 113,91 руб.»"""
     rate = vat_rate_on(on)
     service = "теплоснабжение и ГВС" if contract.service == DEFAULT_SERVICE else contract.service.lower()
     return (
-        f"Оплата по договору № {contract.number} от {format_date(contract.signed_on)} за {service}, "
+        f"Оплата {invoice_reference(number=number, on=on)} "
+        f"по договору № {contract.number} от {format_date(contract.signed_on)} за {service}, "
         f"в т.ч. НДС {format_number(rate, 0)} % — {format_number(vat_included(amount, rate), group=' ')} руб."
     )
 
 
+def own_purpose(purpose: str, *, number: int, on: dt.date) -> str:
+    """The customer's own words, after the invoice's number and date."""
+    reference = invoice_reference(number=number, on=on)
+    return f"{reference[0].upper()}{reference[1:]}. {purpose}"
+
+
+@transaction.atomic
 def payment_invoice_issue(
     *, contract: Contract, user: User | None, amount: Decimal, bank: SupplierBankAccount, purpose: str = ""
 ) -> PaymentInvoice:
-    """The invoice, paid to `bank` (SupplierBankAccount.current() as the customer saw it)."""
+    """The invoice, paid to `bank` (SupplierBankAccount.current() as the
+    customer saw it). Its purpose begins with its own number and date, which
+    are known once it is saved."""
     now = timezone.now()
     today = timezone.localdate(now)
     rate = vat_rate_on(today)
-    return PaymentInvoice.objects.create(
+    invoice = PaymentInvoice.objects.create(
         contract=contract,
         issued_at=now,
         issued_by=user,
         amount=amount,
         vat_rate=rate,
         vat_amount=vat_included(amount, rate),
-        purpose=purpose.strip() or default_purpose(contract=contract, amount=amount, on=today),
+        purpose="",
         bank_name=bank.bank_name,
         bik=bank.bik,
         correspondent_account=bank.correspondent_account,
         account=bank.account,
     )
+    purpose = purpose.strip()
+    if purpose:
+        invoice.purpose = own_purpose(purpose, number=invoice.pk, on=today)
+    else:
+        invoice.purpose = default_purpose(contract=contract, amount=amount, on=today, number=invoice.pk)
+    invoice.save(update_fields=["purpose"])
+    return invoice
 
 
 def qr_payload(invoice: PaymentInvoice) -> str:

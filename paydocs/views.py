@@ -46,7 +46,9 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
         balance = ledger.contract_balance(contract=contract)
         initial = {"amount": format_number(balance.amount, group=" ")} if balance.is_debt else {}
         form = PaymentInvoiceForm(initial=initial)
-    invoices = list(contract.payment_invoices.order_by("-issued_at", "-pk")[:RECENT])
+    invoices = list(
+        contract.payment_invoices.select_related("paid_by").order_by("-issued_at", "-pk")[:RECENT]
+    )
     status = 400 if form.errors else 503 if bank is None and request.method == "POST" else 200
     return render(
         request,

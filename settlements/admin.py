@@ -44,6 +44,7 @@ class PaymentAdmin(AppendOnlyAdmin):
     list_filter = ["operation_type", ("date", admin.DateFieldListFilter)]
     search_fields = [
         "document_number",
+        "purpose",
         "contract__number",
         "contract__organization__inn",
         "contract__organization__name",

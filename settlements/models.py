@@ -104,6 +104,9 @@ class Payment(models.Model):
     amount = models.DecimalField("сумма, р.", **MONEY_FIELD)
     operation_type = models.CharField("вид операции", max_length=100, default="Оплата")
     document_number = models.CharField("номер платежного документа", max_length=50, blank=True)
+    # As the payer wrote it in the payment order, when billing has it: the
+    # number of a «Счёт на оплату» in it marks that invoice paid (paydocs).
+    purpose = models.CharField("назначение платежа", max_length=210, blank=True, default="")
 
     class Meta:
         verbose_name = "оплата"

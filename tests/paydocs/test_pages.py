@@ -37,15 +37,23 @@ def test_the_form_offers_the_debt(customer_client, supplier_bank):
         assertContains(page, text)
 
 
-def test_the_default_purpose_carries_the_contract_and_the_vat(contract):
-    purpose = default_purpose(contract=contract, amount=Decimal("22813.54"), on=dt.date(2026, 12, 3))
+def test_the_default_purpose_names_the_invoice_the_contract_and_the_vat(contract):
+    purpose = default_purpose(
+        contract=contract, amount=Decimal("22813.54"), on=dt.date(2026, 12, 3), number=17
+    )
     assert purpose == (
-        "Оплата по договору № 12345-ЭС от 27.09.2021 за теплоснабжение и ГВС, в т.ч. НДС 22 % — 4 113,92 руб."
+        "Оплата по счету № 17 от 03.12.2026 по договору № 12345-ЭС от 27.09.2021 за теплоснабжение и ГВС, "
+        "в т.ч. НДС 22 % — 4 113,92 руб."
     )
     assert vat_included(Decimal("22813.54"), Decimal("22")) == Decimal("4113.92")
     assert "НДС 20 % — 3 802,26 руб." in default_purpose(
-        contract=contract, amount=Decimal("22813.54"), on=dt.date(2025, 12, 31)
+        contract=contract, amount=Decimal("22813.54"), on=dt.date(2025, 12, 31), number=17
     )
+    # The longest number and sum still fit the bank's 210 characters.
+    longest = default_purpose(
+        contract=contract, amount=Decimal("999999999.99"), on=dt.date(2026, 12, 3), number=999_999_999_999
+    )
+    assert len(longest) <= 210
 
 
 def test_an_invoice_is_made_and_downloaded_with_its_qr_code(
@@ -84,22 +92,24 @@ def test_an_invoice_is_made_and_downloaded_with_its_qr_code(
         "ST00012|Name=АО «ЭнСер»|PersonalAcc=40702810672000012345"
         "|BankName=ЧЕЛЯБИНСКОЕ ОТДЕЛЕНИЕ N8597 ПАО СБЕРБАНК|BIC=047501602|CorrespAcc=30101810700000000602"
         "|PayeeINN=7415061109|KPP=741501001"
-        "|Purpose=Оплата по договору № 12345-ЭС от 27.09.2021 за теплоснабжение и ГВС,"
-        " в т.ч. НДС 22 % — 4 113,92 руб."
+        f"|Purpose=Оплата по счету № {invoice.pk} от 03.12.2026 по договору № 12345-ЭС от 27.09.2021"
+        " за теплоснабжение и ГВС, в т.ч. НДС 22 % — 4 113,92 руб."
         "|Sum=2281354"
     )
     # Listed on the form's page for downloading again.
     assertContains(customer_client.get(NEW), reverse("paydocs:invoice-pdf", args=[invoice.pk]))
 
 
-def test_a_purpose_of_the_customers_own_is_kept(customer_client, supplier_bank, tmp_path):
+def test_a_purpose_of_the_customers_own_is_kept_after_the_invoices_number(
+    customer_client, supplier_bank, december, tmp_path
+):
     customer_client.post(NEW, {"amount": "100", "purpose": "Аванс | за январь 2027"})
     invoice = PaymentInvoice.objects.get()
-    assert invoice.purpose == "Аванс | за январь 2027"
+    assert invoice.purpose == f"По счету № {invoice.pk} от 03.12.2026. Аванс | за январь 2027"
     (code,) = qr_codes_in_pdf(
         customer_client.get(reverse("paydocs:invoice-pdf", args=[invoice.pk])).content, tmp_path
     )
-    assert code.endswith("|Purpose=Аванс за январь 2027|Sum=10000")
+    assert code.endswith(f"|Purpose=По счету № {invoice.pk} от 03.12.2026. Аванс за январь 2027|Sum=10000")
 
 
 @pytest.mark.parametrize(
@@ -122,9 +132,12 @@ def test_a_bad_sum_is_explained_next_to_the_field(customer_client, supplier_bank
 
 
 def test_a_purpose_too_long_for_the_bank_is_refused(customer_client, supplier_bank):
-    response = customer_client.post(NEW, {"amount": "10", "purpose": "я" * 211})
+    response = customer_client.post(NEW, {"amount": "10", "purpose": "я" * 171})
     assert response.status_code == 400
-    assert "Назначение платежа: не более 210 знаков (столько берет банк)." in errors_on(response)
+    assert (
+        "Назначение платежа: не более 170 знаков (с номером и датой счёта — 210, столько берет банк)."
+        in errors_on(response)
+    )
     assert not PaymentInvoice.objects.exists()
 
 

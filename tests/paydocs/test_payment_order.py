@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
 from paydocs.models import CustomerBankAccount, PaymentInvoice
@@ -15,7 +16,7 @@ OWN = {"account": "4070 2810 6720 0001 2345", "bik": "047501602"}
 
 @pytest.fixture
 def issued(customer_client, supplier_bank) -> PaymentInvoice:
-    customer_client.post(NEW, {"amount": "22 813,54", "purpose": "Оплата по счету | за ноябрь"})
+    customer_client.post(NEW, {"amount": "22 813,54", "purpose": "Аванс | за ноябрь"})
     return PaymentInvoice.objects.get()
 
 
@@ -92,7 +93,10 @@ def test_the_payment_order_carries_both_accounts_the_sum_and_the_purpose(custome
     assert document["ПолучательБанк1"] == "ЧЕЛЯБИНСКОЕ ОТДЕЛЕНИЕ N8597 ПАО СБЕРБАНК"
     assert (document["ПолучательБИК"], document["ПолучательКорсчет"]) == ("047501602", "30101810700000000602")
     assert (document["ВидОплаты"], document["Очередность"]) == ("01", "5")
-    assert document["НазначениеПлатежа"] == "Оплата по счету | за ноябрь"
+    issued_on = timezone.localdate(issued.issued_at)
+    assert (
+        document["НазначениеПлатежа"] == f"По счету № {issued.pk} от {issued_on:%d.%m.%Y}. Аванс | за ноябрь"
+    )
     assertContains(customer_client.get(NEW), url)
 
 

@@ -82,6 +82,8 @@ class Command(BaseCommand):
         if result.skipped_rows:
             where = f", список в {options['report']}" if options["report"] else ""
             self.stdout.write(f"Пропущено строк с ошибками: {result.skipped_rows}{where}.")
+        if result.invoices_paid:
+            self.stdout.write(f"Счетов на оплату отмечено оплаченными: {result.invoices_paid}.")
         if result.dry_run:
             self.stdout.write("Ничего не записано: это была проверка (--dry-run).")
         if options["verbosity"] >= 2:
