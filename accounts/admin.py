@@ -12,6 +12,7 @@ from accounts.models import (
 )
 from accounts.people import accounts_merge
 from accounts.registration import contract_registration_reset
+from accounts.signals import security_event_send
 
 
 class ContractInline(admin.TabularInline):
@@ -103,7 +104,16 @@ class ContractAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def registration_reset(self, request, queryset):
-        ended = sum(contract_registration_reset(contract=contract) for contract in queryset)
+        ended = 0
+        for contract in queryset:
+            ended += contract_registration_reset(contract=contract)
+            security_event_send(
+                "registration_reset",
+                user=request.user,
+                contract=contract,
+                request=request,
+                details=f"сотрудник {request.user.get_username()}",
+            )
         self.message_user(
             request,
             f"Регистрация сброшена: договоров {queryset.count()}, завершено сеансов {ended}. "

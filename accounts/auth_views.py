@@ -58,6 +58,7 @@ from accounts.registration import (
     registration_user,
 )
 from accounts.roles import Action
+from accounts.signals import security_event_send
 from accounts.sms import SmsDeliveryError
 from accounts.views import REGISTRATION_SESSION_KEY
 from enser_cabinet.ratelimit import limit, ratelimit
@@ -72,6 +73,7 @@ CODE_SENT = "Код подтверждения отправлен на номе�
 
 
 def _sign_in_registered(request: HttpRequest, user: User) -> None:
+    security_event_send("registration", user=user, contract=user.contract, request=request)
     login(request, user, backend="accounts.backends.ContractPasswordBackend")
     request.session[CONTRACT_SESSION_KEY] = user.contract_id
     for key in (REGISTRATION_SESSION_KEY, REQUEST_SESSION_KEY, CODE_SESSION_KEY, DRAFT_SESSION_KEY):
@@ -355,6 +357,7 @@ def password_reset_new(request: HttpRequest) -> HttpResponse:
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         password_set(user=user, password=form.cleaned_data["new_password1"])
+        security_event_send("password_reset", user=user, contract=user.contract, request=request)
         for key in (RESET_SESSION_KEY, RESET_USER_SESSION_KEY):
             request.session.pop(key, None)
         messages.success(request, "Пароль изменен. Войдите с номером договора и новым паролем.")
@@ -382,6 +385,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             keep_session=request.session.session_key,
         )
         update_session_auth_hash(request, request.user)
+        security_event_send("password_changed", user=request.user, contract=request.contract, request=request)
         messages.success(request, "Пароль изменен. На других устройствах нужно войти заново.")
         return redirect("accounts:requisites")
     return render(

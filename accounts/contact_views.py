@@ -7,6 +7,7 @@ from accounts.contact_forms import contact_forms_build
 from accounts.contacts import contacts_for, contacts_save
 from accounts.decorators import customer_required
 from accounts.roles import Action
+from accounts.signals import security_event_send
 
 
 @customer_required(Action.CONTACTS_EDIT)
@@ -18,6 +19,7 @@ def contacts_edit(request):
             contract=request.contract,
             values={form.row.position.value: form.cleaned_data for form in forms},
         )
+        security_event_send("contacts_changed", user=request.user, contract=request.contract, request=request)
         messages.success(request, "Контакты сохранены.")
         return redirect("accounts:requisites")
     has_errors = any(form.errors for form in forms)

@@ -27,10 +27,17 @@ def user_sessions_end(*, user: User, keep: str | None = None) -> int:
     for session in live.iterator(chunk_size=500):
         if session.get_decoded().get(SESSION_KEY) == str(user.pk):
             doomed.append(session.session_key)
-    Session.objects.filter(session_key__in=doomed).delete()
+    sessions_delete(doomed)
+    return len(doomed)
+
+
+def sessions_delete(session_keys: list[str]) -> None:
+    """Deletes the sessions `session_keys`: their rows and cached copies."""
+    if not session_keys:
+        return
+    Session.objects.filter(session_key__in=session_keys).delete()
     prefix = getattr(import_module(settings.SESSION_ENGINE).SessionStore, "cache_key_prefix", None)
-    if prefix and doomed:
-        cache, keys = caches[settings.SESSION_CACHE_ALIAS], [prefix + key for key in doomed]
+    if prefix:
+        cache, keys = caches[settings.SESSION_CACHE_ALIAS], [prefix + key for key in session_keys]
         cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
-    return len(doomed)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "outbox",
     "billing",
     "paydocs",
+    "security",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -129,6 +130,8 @@ if not _EMBEDDED_DATABASE:
     INSTALLED_APPS.insert(0, "procrastinate.contrib.django")
 # Sent letters and SMS are kept this long in admin's outbox.
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=90)
+# The security log (sign-ins, failures, password and people changes) is kept this long.
+SECURITY_LOG_DAYS = env.int("SECURITY_LOG_DAYS", default=365)
 
 # Rate-limit counters must be shared by every worker: Redis in production.
 # The development default is a per-process cache, which is enough for one

@@ -7,6 +7,7 @@ from procrastinate.job_context import JobContext
 
 from accounts.registration import confirmations_prune
 from outbox.services import outgoing_messages_prune
+from security.services import security_log_prune
 
 # Finished jobs stay this long in procrastinate_jobs for staff to look at.
 FINISHED_JOBS_KEEP_HOURS = 7 * 24
@@ -17,6 +18,7 @@ FINISHED_JOBS_KEEP_HOURS = 7 * 24
 def prune_confirmations(timestamp: int) -> None:
     confirmations_prune(dry_run=False)
     outgoing_messages_prune()
+    security_log_prune()
 
 
 @app.periodic(cron="45 3 * * *")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("settlements.urls")),
     path("", include("paydocs.urls")),
+    path("", include("security.urls")),
     path("readings/", include("meters.urls")),
     path("appeals/", include("appeals.urls")),
 ]

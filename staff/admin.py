@@ -9,6 +9,8 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from security.models import SecurityEvent
+from security.services import security_record
 from staff.models import SecondFactor
 from staff.second_factor import second_factor_reset
 
@@ -96,3 +98,9 @@ class SecondFactorAdmin(admin.ModelAdmin):
         # One's own reset keeps the page's session (it is no longer verified and goes to the sign-in).
         keep = request.session.session_key if user == request.user else None
         second_factor_reset(user=user, keep_session=keep)
+        security_record(
+            SecurityEvent.Kind.SECOND_FACTOR_RESET,
+            user=user,
+            request=request,
+            details=f"сотрудник {request.user.get_username()}",
+        )

@@ -28,6 +28,8 @@ from django_otp.models import Device
 from accounts.models import User
 from enser_cabinet.ratelimit import limit, ratelimit
 from enser_cabinet.views import wait_text
+from security.models import SecurityEvent
+from security.services import security_record
 from staff.forms import CodeForm, EnrolForm
 from staff.second_factor import (
     RECOVERY_CODES,
@@ -41,6 +43,7 @@ from staff.second_factor import (
 )
 from staff.sessions import staff_session_begin
 
+Kind = SecurityEvent.Kind
 PENDING_SESSION_KEY = "staff_sign_in"
 RECOVERY_SESSION_KEY = "staff_recovery_codes"
 # How long the second step waits for its code after the password (enrolment
@@ -153,12 +156,14 @@ def sign_in_code(request: HttpRequest, site: AdminSite) -> HttpResponse:
         if result.ok:
             _sign_in_complete(request, user, data, result.device)
             if result.recovery_codes_left is not None:
+                security_record(Kind.SECOND_FACTOR_RECOVERY, user=user, request=request)
                 messages.warning(
                     request,
                     f"Вы вошли по коду восстановления: он больше не действует. "
                     f"Осталось кодов: {result.recovery_codes_left} из {RECOVERY_CODES}.",
                 )
             return redirect(data.get("next") or "admin:index")
+        security_record(Kind.SECOND_FACTOR_FAILED, user=user, request=request)
         if result.locked_until is not None:
             wait = wait_text(locked_seconds(until=result.locked_until))
             form.add_error("code", f"Слишком много неверных кодов подряд. Попробуйте снова через {wait}.")
@@ -188,6 +193,7 @@ def sign_in_enrol(request: HttpRequest, site: AdminSite) -> HttpResponse:
         enrolment = enrolment_confirm(user=user, key=data["key"], code=form.cleaned_data["code"])
         if enrolment is not None:
             _sign_in_complete(request, user, data, enrolment.device)
+            security_record(Kind.SECOND_FACTOR_ENROLLED, user=user, request=request)
             request.session[RECOVERY_SESSION_KEY] = {
                 "codes": enrolment.recovery_codes,
                 "next": data.get("next", ""),

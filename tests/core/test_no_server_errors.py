@@ -340,8 +340,13 @@ def _submissions(form: dict, baseline: dict):
         yield f"{name} missing", {k: v for k, v in baseline.items() if k != name}, None, None
 
 
+# What a refused form writes on purpose: the session, and the security log
+# of a failed sign-in (security app).
+KEPT_ON_REFUSAL = {"django_session", "security_securityevent"}
+
+
 class _Tables:
-    """A digest of every table's rows (sessions aside): what a refused form
+    """A digest of every table's rows (sessions and the security log aside): what a refused form
     must leave as it was. Row counters alone would not do: a write rolled
     back to a savepoint still counts in them. But they do say which tables
     nothing tried to write to: PostgreSQL's per-transaction counters
@@ -366,7 +371,7 @@ class _Tables:
                 )
                 counters = {name: tuple(counts) for name, *counts in cursor.fetchall()}
         if not self.tables:  # the catalog is read once a test, not twice a submission
-            self.tables = [t for t in connection.introspection.table_names() if t != "django_session"]
+            self.tables = [t for t in connection.introspection.table_names() if t not in KEPT_ON_REFUSAL]
         tables = self.tables
         stale = [t for t in tables if t not in counters or self.digests.get(t, (None,))[0] != counters[t]]
         if stale:

@@ -29,6 +29,7 @@ EXPECTED: dict[str, set[Role]] = {
     "cabinet:home": EVERYONE,
     "accounts:requisites": EVERYONE,
     "accounts:password-change": EVERYONE,  # the person's own password
+    "security:security": EVERYONE,  # the person's own sign-ins and sessions
     "accounts:contacts-edit": {ADMIN},
     "settlements:settlements": MONEY,
     "settlements:settlements-pdf": MONEY,

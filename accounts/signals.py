@@ -1,0 +1,18 @@
+"""What accounts tells the apps above it without knowing them.
+
+`security_event` is sent for what the security log keeps (security app):
+registrations, password changes and resets, contact and people changes,
+staff resets. Sign-ins, failures and sign-outs come from Django's own
+signals. Arguments: kind (a security.models.SecurityEvent.Kind value),
+user, contract, request (each may be None), details (text).
+"""
+
+from django.dispatch import Signal
+
+security_event = Signal()
+
+
+def security_event_send(kind: str, *, user=None, contract=None, request=None, details: str = "") -> None:
+    security_event.send(
+        sender=kind, kind=kind, user=user, contract=contract, request=request, details=details
+    )
