@@ -16,6 +16,7 @@ from accounts.customers import (
     request_contracts,
 )
 from accounts.decorators import customer_required
+from accounts.models import Contract
 from accounts.ratelimits import SIGN_IN_CONTRACT_GROUP
 from accounts.roles import Access, Action
 from accounts.validators import normalize_contract_number
@@ -52,14 +53,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render_page(request, "cabinet/home.html", context, contract=contract, shows=shows)
 
 
-def _contracts_key(accesses: list[Access], *, current) -> str:
+def _contracts_key(accesses: list[Access], *, current: Contract) -> str:
     # What the table shows besides the contracts' data: which is open, and
     # on which the role shows the balance.
     variant = repr([(a.contract.pk == current.pk, a.allows(Action.LEDGER)) for a in accesses])
     return contracts_key("panel:contracts", contracts=[a.contract for a in accesses], variant=variant)
 
 
-def _draw_contracts(accesses: list[Access], *, current) -> str:
+def _draw_contracts(accesses: list[Access], *, current: Contract) -> str:
     overview = contracts_overview(accesses=accesses, current=current)
     # Its buttons are forms: the page they are kept in fills in the token.
     return render_to_string(
