@@ -7,7 +7,8 @@ service call (accounts.registration.registration_open_by_inn).
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import make_password
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import Contract, Membership, User
 from accounts.validators import normalize_contract_number
@@ -34,13 +35,25 @@ def email_accounts(email: str):
 class ContractPasswordBackend(ModelBackend):
     def get_user(self, user_id):
         # Every cabinet page needs the contract and its organization, and the
-        # person's role on it: read with the user, in the same query.
+        # person's role on it: read with the user, in the same query. So is
+        # the number of their registered contracts: a person with one needs
+        # no query for the contract switcher (accounts/customers.py).
         own_role = Membership.objects.filter(user=OuterRef("pk"), contract=OuterRef("contract")).values(
             "role"
         )
+        contracts_count = (
+            Membership.objects.filter(user=OuterRef("pk"), contract__registered_at__isnull=False)
+            .order_by()
+            .values("user")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         user = (
             User.objects.select_related("contract__organization")
-            .annotate(own_role=Subquery(own_role[:1]))
+            .annotate(
+                own_role=Subquery(own_role[:1]),
+                contracts_count=Coalesce(Subquery(contracts_count), Value(0)),
+            )
             .filter(pk=user_id)
             .first()
         )

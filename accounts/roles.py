@@ -39,6 +39,7 @@ class Action(StrEnum):
     PASSWORD_CHANGE = "password_change"  # noqa: S105 ("Изменить пароль", the person's own)
     PEOPLE = "people"  # the contract's people and their roles
     SECURITY = "security"  # "Безопасность": the person's own sign-ins and sessions
+    CONTRACTS_ADD = "contracts_add"  # "Добавить договор": another contract of the organization
 
 
 ADMIN, ACCOUNTANT, ENGINEER, VIEWER = Role.ADMIN, Role.ACCOUNTANT, Role.ENGINEER, Role.VIEWER
@@ -61,6 +62,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.PASSWORD_CHANGE: EVERYONE,
     Action.PEOPLE: frozenset({ADMIN}),
     Action.SECURITY: EVERYONE,
+    Action.CONTRACTS_ADD: frozenset({ADMIN}),
 }
 
 

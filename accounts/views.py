@@ -10,6 +10,7 @@ from accounts.contacts import contacts_for
 from accounts.customers import CONTRACT_SESSION_KEY, request_contract, user_first_contract_id
 from accounts.decorators import customer_required
 from accounts.forms import SignInForm
+from accounts.ratelimits import SIGN_IN_CONTRACT_GROUP
 from accounts.roles import Action
 from enser_cabinet.ratelimit import limit, ratelimit
 
@@ -20,6 +21,7 @@ REGISTRATION_SESSION_KEY = "registration_contract_id"
 @never_cache
 @ratelimit(key="ip", rate=limit("sign_in_ip"), method="POST", block=True)
 @ratelimit(
+    group=SIGN_IN_CONTRACT_GROUP,
     key="accounts.ratelimits.contract_number_key",
     rate=limit("sign_in_contract"),
     method="POST",

@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "enser_cabinet.context_processors.company",
                 "enser_cabinet.context_processors.links",
+                "accounts.switcher.contract_switcher",
             ],
             "builtins": ["enser_cabinet.templatetags.ru_format"],
         },

@@ -29,13 +29,13 @@ from django.core.cache import caches
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Contract
+from accounts.switcher import contract_switcher_html
 from enser_cabinet.context_processors import links
 from enser_cabinet.ratelimit import CACHE_ERRORS
 
@@ -153,9 +153,15 @@ def lazy_html(key: str, draw: Callable[[], str]) -> Callable[[], SafeString]:
     return cache(lambda: cached_html(key, draw))
 
 
-# Where the sign-out form's CSRF token goes in a kept page; made of letters
-# and dashes, so that escaping leaves it as it is.
-_FILLED_PER_REQUEST = "csrf-token-filled-in-per-request"
+# Where the CSRF token of a kept page's forms goes (the sign-out form, the
+# buttons that open another contract); made of letters and dashes, so that
+# escaping leaves it as it is. A kept fragment with a form is drawn with it as
+# its `csrf_token` and shown on a page of render_page, which fills it in.
+CSRF_FILLED_IN = "csrf-token-filled-in-per-request"
+# Where the header's contract switcher goes: it shows the person's own
+# contracts, so a page kept for everyone with the same contract and role
+# must not hold it.
+_SWITCHER_FILLED_IN = "contract-switcher-filled-in-per-request"
 
 
 def render_page(
@@ -172,14 +178,26 @@ def render_page(
     everything it shows: the contract's data and requisites, the period, the
     person's role, the day (the footer's year), the layout's links and `shows`, whatever else
     of the context is not drawn from the contract's data. Each request fills
-    in its own CSRF token; a page with messages to show is drawn afresh."""
+    in its own CSRF token and the person's contract switcher; a page with
+    messages to show is drawn afresh."""
+    marked = {**context, "csrf_token": CSRF_FILLED_IN, "contract_switcher": _SWITCHER_FILLED_IN}
     if get_messages(request):
-        return render(request, template, context)
-    # The person's role decides the tabs and buttons shown (accounts/roles.py).
-    access = getattr(request, "access", None)
-    role = access.role if access is not None else ""
-    variant = repr((template, shows, role, timezone.localdate(), sorted(links(request)["links"].items())))
-    key = contract_key("page", contract=contract, start=start, end=end, requisites=True, variant=variant)
-    marked = {**context, "csrf_token": _FILLED_PER_REQUEST}
-    html = cached_html(key, lambda: render_to_string(template, marked, request))
-    return HttpResponse(html.replace(_FILLED_PER_REQUEST, get_token(request)))
+        html = render_to_string(template, marked, request)
+    else:
+        # The person's role decides the tabs and buttons shown (accounts/roles.py).
+        access = getattr(request, "access", None)
+        role = access.role if access is not None else ""
+        variant = repr((template, shows, role, timezone.localdate(), sorted(links(request)["links"].items())))
+        key = contract_key("page", contract=contract, start=start, end=end, requisites=True, variant=variant)
+        html = cached_html(key, lambda: render_to_string(template, marked, request))
+    html = html.replace(CSRF_FILLED_IN, get_token(request))
+    return HttpResponse(html.replace(_SWITCHER_FILLED_IN, contract_switcher_html(request), 1))
+
+
+def contracts_key(kind: str, *, contracts: list[Contract], variant: str = "") -> str:
+    """The key of something drawn from several contracts' data ("Главная" of
+    a person with several): every contract's id, data_version and
+    requisites, in the order shown, and `variant`."""
+    shown = [(c.pk, c.data_version, requisites_digest(c)) for c in contracts]
+    digest = hashlib.sha256(repr((shown, variant)).encode()).hexdigest()[:16]
+    return ":".join([kind, digest, release()])

@@ -27,6 +27,9 @@ METERS = {ADMIN, ENGINEER, VIEWER}  # Бухгалтер: ledgers, statements, a
 # Who may open each cabinet URL (GET), by URL name.
 EXPECTED: dict[str, set[Role]] = {
     "cabinet:home": EVERYONE,
+    # The person's own contracts and the switcher's choice among them.
+    "cabinet:contract-select": EVERYONE,
+    "cabinet:contract-add": {ADMIN},
     "accounts:requisites": EVERYONE,
     "accounts:password-change": EVERYONE,  # the person's own password
     "security:security": EVERYONE,  # the person's own sign-ins and sessions

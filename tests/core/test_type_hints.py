@@ -9,6 +9,9 @@ from django.conf import settings
 
 MODULES = [
     "cabinet/views.py",
+    "cabinet/overview.py",
+    "accounts/customers.py",
+    "accounts/switcher.py",
     "settlements/views.py",
     "settlements/ledger.py",
     "settlements/downloads.py",
