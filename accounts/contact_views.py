@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from accounts.contact_forms import contact_forms_build
 from accounts.contacts import contacts_for, contacts_save
 from accounts.decorators import customer_required
+from accounts.journal import origin_of
 from accounts.roles import Action
 
 
@@ -17,6 +18,8 @@ def contacts_edit(request):
         contacts_save(
             contract=request.contract,
             values={form.row.position.value: form.cleaned_data for form in forms},
+            user=request.user,
+            origin=origin_of(request),
         )
         messages.success(request, "Контакты сохранены.")
         return redirect("accounts:requisites")

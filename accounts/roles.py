@@ -37,7 +37,8 @@ class Action(StrEnum):
     REQUISITES = "requisites"  # "Реквизиты и контакты"
     CONTACTS_EDIT = "contacts_edit"  # changing the contacts
     PASSWORD_CHANGE = "password_change"  # noqa: S105 ("Изменить пароль", the person's own)
-    PEOPLE = "people"  # the contract's people and their roles
+    PEOPLE = "people"  # "Сотрудники": the contract's people, their roles, invitations
+    JOURNAL = "journal"  # "Журнал действий" of the contracts the person administers
 
 
 ADMIN, ACCOUNTANT, ENGINEER, VIEWER = Role.ADMIN, Role.ACCOUNTANT, Role.ENGINEER, Role.VIEWER
@@ -59,6 +60,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.CONTACTS_EDIT: frozenset({ADMIN}),
     Action.PASSWORD_CHANGE: EVERYONE,
     Action.PEOPLE: frozenset({ADMIN}),
+    Action.JOURNAL: frozenset({ADMIN}),
 }
 
 

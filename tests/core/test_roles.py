@@ -30,6 +30,8 @@ EXPECTED: dict[str, set[Role]] = {
     "accounts:requisites": EVERYONE,
     "accounts:password-change": EVERYONE,  # the person's own password
     "accounts:contacts-edit": {ADMIN},
+    "accounts:people": {ADMIN},  # «Сотрудники»
+    "accounts:journal": {ADMIN},  # «Журнал действий»
     "settlements:settlements": MONEY,
     "settlements:settlements-pdf": MONEY,
     "settlements:settlements-xlsx": MONEY,
