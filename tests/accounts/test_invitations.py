@@ -48,7 +48,12 @@ def test_the_letter_leaves_through_the_outbox_and_its_link_makes_a_new_person(co
 
     browser = Client()
     page = browser.get(link)
-    for text in ["ООО «Тепломонтаж», договор 12345-ЭС", "Бухгалтер", "Petrova@Example.ru", "Принять приглашение"]:
+    for text in [
+        "ООО «Тепломонтаж», договор 12345-ЭС",
+        "Бухгалтер",
+        "Petrova@Example.ru",
+        "Принять приглашение",
+    ]:
         assertContains(page, text)
 
     response = accept_new(browser, link)
@@ -76,7 +81,9 @@ def test_a_new_persons_password_follows_the_cabinets_rules(contract):
     link = last_link()
     response = accept_new(Client(), link, password="12345678")
     assertContains(response, "пароль", status_code=400)
-    response = Client().post(link, {"full_name": "", "new_password1": NEW_PASSWORD, "new_password2": "other-2026"})
+    response = Client().post(
+        link, {"full_name": "", "new_password1": NEW_PASSWORD, "new_password2": "other-2026"}
+    )
     assertContains(response, "Введите имя.", status_code=400)
     assertContains(response, "Пароли не совпадают.", status_code=400)
     assert not User.objects.filter(email="novyi@example.ru").exists()

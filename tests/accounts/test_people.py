@@ -83,7 +83,9 @@ def test_removing_the_last_contract_ends_the_persons_sessions(contract):
     assert theirs.get(HOME).status_code == 200
     assert _sessions_of(person) == 1
     admin = client_for(contract)
-    response = admin.post(PEOPLE, {"action": "remove", "membership": person.memberships.get().pk}, follow=True)
+    response = admin.post(
+        PEOPLE, {"action": "remove", "membership": person.memberships.get().pk}, follow=True
+    )
     assertContains(response, "Доступ к договору 12345-ЭС закрыт: ing@teplo.example.")
     assert not person.memberships.exists()
     assert _sessions_of(person) == 0
@@ -95,10 +97,14 @@ def test_removing_the_last_contract_ends_the_persons_sessions(contract):
 
 def test_a_session_on_the_removed_contract_loses_it_at_once(contract):
     second = make_contract(number="12346-ЭС")
-    person = make_person(email="buh@teplo.example", roles={contract: Role.ACCOUNTANT, second: Role.ACCOUNTANT})
+    person = make_person(
+        email="buh@teplo.example", roles={contract: Role.ACCOUNTANT, second: Role.ACCOUNTANT}
+    )
     theirs = person_client(person, contract=contract)
     assertContains(theirs.get(reverse("settlements:settlements")), "12345-ЭС")
-    client_for(contract).post(PEOPLE, {"action": "remove", "membership": person.memberships.get(contract=contract).pk})
+    client_for(contract).post(
+        PEOPLE, {"action": "remove", "membership": person.memberships.get(contract=contract).pk}
+    )
     # Still signed in (a contract is left), but never again on 12345-ЭС.
     assert _sessions_of(person) == 1
     page = theirs.get(reverse("settlements:settlements")).content.decode()
