@@ -49,7 +49,7 @@ class InvitationInvalid(Exception):
         self.gone = gone
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -152,7 +152,7 @@ def invitation_create(
         email=email,
         role=role,
         invited_by=inviter,
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         created_at=now,
         sent_at=now,
         expires_at=now + dt.timedelta(hours=INVITATION_HOURS),
@@ -195,7 +195,7 @@ def invitation_resend(
     if wait:
         raise PeopleError(f"Письмо только что отправлено. Повторно отправить можно через {wait} с.")
     token = secrets.token_urlsafe(32)
-    invitation.token_hash = _token_hash(token)
+    invitation.token_hash = token_hash(token)
     invitation.sent_at = now
     invitation.expires_at = now + dt.timedelta(hours=INVITATION_HOURS)
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
@@ -245,7 +245,7 @@ def invitation_by_token(*, token: str, now: dt.datetime | None = None, lock: boo
     invitations = Invitation.objects.all()
     if lock:
         invitations = invitations.select_for_update()
-    invitation = invitations.filter(token_hash=_token_hash(token)).first()
+    invitation = invitations.filter(token_hash=token_hash(token)).first()
     if invitation is None:
         raise InvitationInvalid(UNKNOWN_LINK, gone=False)
     if invitation.accepted_at is not None:
