@@ -4,8 +4,10 @@ shows the journal of the contracts the person administers, filtered and
 paginated, in a constant number of queries; the journal is append-only."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -186,3 +188,22 @@ def test_the_journal_is_append_only(contract, admin_client):
         admin_client.post(reverse("admin:accounts_actionrecord_delete", args=[record.pk])).status_code == 403
     )
     assert ActionRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_a_password_recovered_by_e_mail_is_recorded(contract):
+    browser = Client()
+    browser.post(reverse("accounts:password-reset"), {"contract_number": "12345-ЭС"})
+    browser.post(reverse("accounts:password-reset-send"), {"method": "email"})
+    link = re.search(r"http://testserver(/password/reset/link/\S+/)", mail.outbox[-1].body).group(1)
+    browser.get(link)
+    fresh = "Novyi-Parol-77"
+    new = reverse("accounts:password-reset-new")
+    response = browser.post(new, {"new_password1": fresh, "new_password2": fresh}, REMOTE_ADDR="10.9.8.7")
+    assert response.status_code == 302
+    record = ActionRecord.objects.get()
+    assert (record.action, record.user, record.contract, record.ip) == (
+        Kind.PASSWORD_RESET,
+        contract.user,
+        contract,
+        "10.9.8.7",
+    )
