@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from accounts.invitations import membership_added_by_staff, membership_removed_by_staff
 from accounts.journal import Kind, journal_record, origin_of, person_display
@@ -39,12 +41,32 @@ class ContactPersonInline(admin.TabularInline):
     extra = 0
 
 
+class ContractMembershipFormSet(BaseInlineFormSet):
+    def clean(self):
+        """A registered contract keeps an Администратор, in admin as in the cabinet."""
+        super().clean()
+        if not self.instance.pk or not self.instance.is_registered:
+            return
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("user")
+        ]
+        had_admin = Membership.objects.filter(contract=self.instance, role=Role.ADMIN).exists()
+        if had_admin and not any(data.get("role") == Role.ADMIN for data in kept):
+            raise ValidationError(
+                "У договора должен остаться хотя бы один администратор. "
+                "Назначьте администратором другого сотрудника или сбросьте регистрацию."
+            )
+
+
 class MembershipInline(admin.TabularInline):
     """The people of a contract and their roles: add a person with a role,
     change the role, or delete the row to take the access away (it ends on
-    the person's next request)."""
+    the person's next request; with no contract left, their sessions end)."""
 
     model = Membership
+    formset = ContractMembershipFormSet
     extra = 0
     fields = ["user", "role", "created_at", "created_by"]
     readonly_fields = ["created_at", "created_by"]

@@ -121,7 +121,9 @@ def people(request: HttpRequest) -> HttpResponse:
                     membership=membership, role=form.cleaned_data["role"], by=request.user, origin=origin
                 )
                 messages.success(request, f"Роль изменена: {person_display(membership.user)}.")
-                return redirect("accounts:people")
+                # An administrator who gave up the role has no «Сотрудники» any more.
+                own = membership.user_id == request.user.pk and form.cleaned_data["role"] != Role.ADMIN
+                return redirect("cabinet:home" if own else "accounts:people")
             elif action == "remove":
                 membership = _membership(request)
                 membership_remove(membership=membership, by=request.user, origin=origin)

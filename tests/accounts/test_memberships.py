@@ -218,3 +218,15 @@ def test_staff_find_a_person_to_add_by_e_mail_and_a_role_change_is_recorded(
     )
     assert "«Просмотр» → «Бухгалтер»" in record.details
     assert record.user_display.startswith("Сотрудник АО «ЭнСер»")
+
+
+def test_staff_cannot_leave_a_registered_contract_without_an_administrator(admin_client, contract):
+    own = contract.user.memberships.get()
+    url = reverse("admin:accounts_contract_change", args=[contract.pk])
+    demoted = admin_client.post(url, _inline_data(contract, [(own, contract.user, Role.VIEWER)]))
+    assertContains(demoted, "должен остаться хотя бы один администратор")
+    removed = admin_client.post(url, _inline_data(contract, [(own, contract.user, Role.ADMIN)], delete=[own]))
+    assertContains(removed, "должен остаться хотя бы один администратор")
+    own.refresh_from_db()
+    assert own.role == Role.ADMIN
+    assert not ActionRecord.objects.exists()
