@@ -1,10 +1,16 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
+from accounts.invitations import membership_added_by_staff, membership_removed_by_staff
+from accounts.journal import Kind, journal_record, origin_of, person_display
 from accounts.models import (
+    ActionRecord,
     ConfirmationCode,
     ContactPerson,
     Contract,
+    Invitation,
     Membership,
     Organization,
     RegistrationRequest,
@@ -12,6 +18,7 @@ from accounts.models import (
 )
 from accounts.people import accounts_merge
 from accounts.registration import contract_registration_reset
+from accounts.roles import Role
 from accounts.signals import security_event_send
 
 
@@ -35,12 +42,32 @@ class ContactPersonInline(admin.TabularInline):
     extra = 0
 
 
+class ContractMembershipFormSet(BaseInlineFormSet):
+    def clean(self):
+        """A registered contract keeps an Администратор, in admin as in the cabinet."""
+        super().clean()
+        if not self.instance.pk or not self.instance.is_registered:
+            return
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("user")
+        ]
+        had_admin = Membership.objects.filter(contract=self.instance, role=Role.ADMIN).exists()
+        if had_admin and not any(data.get("role") == Role.ADMIN for data in kept):
+            raise ValidationError(
+                "У договора должен остаться хотя бы один администратор. "
+                "Назначьте администратором другого сотрудника или сбросьте регистрацию."
+            )
+
+
 class MembershipInline(admin.TabularInline):
     """The people of a contract and their roles: add a person with a role,
     change the role, or delete the row to take the access away (it ends on
-    the person's next request)."""
+    the person's next request; with no contract left, their sessions end)."""
 
     model = Membership
+    formset = ContractMembershipFormSet
     extra = 0
     fields = ["user", "role", "created_at", "created_by"]
     readonly_fields = ["created_at", "created_by"]
@@ -50,6 +77,38 @@ class MembershipInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user", "created_by")
+
+
+def memberships_save(request, formset) -> None:
+    """Saves an inline of memberships (or of contacts, saved as they are):
+    records each person added, removed or given another role in the journal,
+    and ends the sessions of a person left with no contract."""
+    origin = origin_of(request)
+    objects = formset.save(commit=False)
+    for obj in objects:
+        if not isinstance(obj, Membership):
+            obj.save()
+            continue
+        added = obj.pk is None
+        if added:
+            obj.created_by = request.user
+        before = None if added else Membership.objects.values_list("role", flat=True).get(pk=obj.pk)
+        obj.save()
+        if added:
+            membership_added_by_staff(membership=obj, by=request.user, origin=origin)
+        elif before != obj.role:
+            journal_record(
+                action=Kind.ROLE_CHANGED,
+                user=request.user,
+                contract=obj.contract,
+                details=f"{person_display(obj.user)}: «{Role(before).label}» → «{obj.get_role_display()}»",
+                origin=origin,
+            )
+    formset.save_m2m()
+    for removed in formset.deleted_objects:
+        removed.delete()
+        if isinstance(removed, Membership):
+            membership_removed_by_staff(membership=removed, by=request.user, origin=origin)
 
 
 class UserMembershipInline(admin.TabularInline):
@@ -88,16 +147,9 @@ class ContractAdmin(admin.ModelAdmin):
     actions = ["registration_reset"]
 
     def save_formset(self, request, form, formset, change):
-        # Who added a person to the contract, for the people added here.
-        memberships = formset.save(commit=False)
-        for membership in memberships:
-            if isinstance(membership, Membership) and membership.pk is None:
-                membership.created_by = request.user
-        formset.save_m2m()
-        for membership in memberships:
-            membership.save()
-        for removed in formset.deleted_objects:
-            removed.delete()
+        # Who added a person to the contract, for the people added here; staff's
+        # changes of people go to the journal as the customer's own do.
+        memberships_save(request, formset)
 
     @admin.action(
         description="Сбросить регистрацию (снова вход по ИНН, сеансы завершаются)",
@@ -143,13 +195,7 @@ class UserAdmin(BaseUserAdmin):
     actions = ["accounts_merge"]
 
     def save_formset(self, request, form, formset, change):
-        memberships = formset.save(commit=False)
-        for membership in memberships:
-            if membership.pk is None:
-                membership.created_by = request.user
-            membership.save()
-        for removed in formset.deleted_objects:
-            removed.delete()
+        memberships_save(request, formset)
 
     @admin.action(
         description="Объединить учетные записи с одинаковым e-mail (доступы переходят к одной)",
@@ -216,4 +262,42 @@ class ConfirmationCodeAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations customers' administrators sent; read-only (the link's hash is not shown)."""
+
+    list_display = ["email", "role", "invited_by", "created_at", "expires_at", "accepted_at", "cancelled_at"]
+    list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "contracts__number"]
+    list_select_related = ["invited_by"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ActionRecord)
+class ActionRecordAdmin(admin.ModelAdmin):
+    """«Журнал действий»: append-only, so staff read it and nothing more."""
+
+    list_display = ["at", "user_display", "action", "contract", "details", "ip"]
+    list_filter = ["action", ("contract", admin.RelatedOnlyFieldListFilter), "at"]
+    search_fields = ["user_display", "contract__number", "details", "ip"]
+    list_select_related = ["contract"]
+    date_hierarchy = "at"
+    readonly_fields = ["at", "user", "user_display", "contract", "action", "details", "ip", "user_agent"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

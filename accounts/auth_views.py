@@ -28,8 +28,9 @@ from accounts.forms import (
     SetPasswordForm,
     password_note,
 )
+from accounts.journal import origin_of
 from accounts.masking import mask_email, mask_phone
-from accounts.models import Contract, RegistrationRequest, User
+from accounts.models import ActionRecord, Contract, RegistrationRequest, User
 from accounts.passwords import (
     ResetProgress,
     ResetTarget,
@@ -356,8 +357,13 @@ def password_reset_new(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/password_reset_link_invalid.html", status=400)
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        password_set(user=user, password=form.cleaned_data["new_password1"])
-        security_event_send("password_reset", user=user, contract=user.contract, request=request)
+        password_set(
+            user=user,
+            password=form.cleaned_data["new_password1"],
+            action=ActionRecord.Kind.PASSWORD_RESET,
+            contract=user.contract,
+            origin=origin_of(request),
+        )
         for key in (RESET_SESSION_KEY, RESET_USER_SESSION_KEY):
             request.session.pop(key, None)
         messages.success(request, "Пароль изменен. Войдите с номером договора и новым паролем.")
@@ -383,9 +389,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
             user=request.user,
             password=form.cleaned_data["new_password1"],
             keep_session=request.session.session_key,
+            action=ActionRecord.Kind.PASSWORD_CHANGED,
+            contract=request.contract,
+            origin=origin_of(request),
         )
         update_session_auth_hash(request, request.user)
-        security_event_send("password_changed", user=request.user, contract=request.contract, request=request)
         messages.success(request, "Пароль изменен. На других устройствах нужно войти заново.")
         return redirect("accounts:requisites")
     return render(

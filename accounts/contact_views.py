@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from accounts.contact_forms import contact_forms_build
 from accounts.contacts import contacts_for, contacts_save
 from accounts.decorators import customer_required
+from accounts.journal import origin_of
 from accounts.roles import Action
-from accounts.signals import security_event_send
 
 
 @customer_required(Action.CONTACTS_EDIT)
@@ -18,8 +18,9 @@ def contacts_edit(request):
         contacts_save(
             contract=request.contract,
             values={form.row.position.value: form.cleaned_data for form in forms},
+            user=request.user,
+            origin=origin_of(request),
         )
-        security_event_send("contacts_changed", user=request.user, contract=request.contract, request=request)
         messages.success(request, "Контакты сохранены.")
         return redirect("accounts:requisites")
     has_errors = any(form.errors for form in forms)

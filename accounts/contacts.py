@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from accounts.models import ContactPerson, Contract
+from accounts.journal import Kind, Origin, journal_record
+from accounts.models import ContactPerson, Contract, User
 
 POSITIONS = list(ContactPerson.Position)
 
@@ -27,8 +28,12 @@ def contacts_for(*, contract: Contract) -> list[ContactRow]:
 
 
 @transaction.atomic
-def contacts_save(*, contract: Contract, values: dict[str, dict]) -> None:
-    """Writes each position's ФИО, phone and e-mail; a position left empty is removed."""
+def contacts_save(
+    *, contract: Contract, values: dict[str, dict], user: User | None = None, origin: Origin | None = None
+) -> None:
+    """Writes each position's ФИО, phone and e-mail; a position left empty is
+    removed. The journal records who changed them."""
+    journal_record(action=Kind.CONTACTS_CHANGED, user=user, contract=contract, origin=origin)
     for position in POSITIONS:
         data = values.get(position.value)
         if data is None:

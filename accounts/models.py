@@ -246,3 +246,118 @@ class ConfirmationCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract}: {self.get_purpose_display()}"
+
+
+class Invitation(models.Model):
+    """A colleague invited by a contract's administrator: a one-time link
+    (only its SHA-256 is kept) that adds the person, new or existing, to
+    the contracts with the role."""
+
+    email = models.EmailField("адрес e-mail")
+    role = models.CharField("роль", max_length=16, choices=Role.choices)
+    contracts = models.ManyToManyField(Contract, verbose_name="договоры", related_name="invitations")
+    invited_by = models.ForeignKey(
+        User,
+        verbose_name="кто пригласил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # SHA-256 of the link's secret; a resend replaces it, so the old link dies.
+    token_hash = models.CharField("хеш ссылки", max_length=64, unique=True)
+    created_at = models.DateTimeField("создано", default=timezone.now)
+    sent_at = models.DateTimeField("письмо отправлено", default=timezone.now)
+    expires_at = models.DateTimeField("действует до")
+    accepted_at = models.DateTimeField("принято", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User,
+        verbose_name="кто принял",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField("отменено", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "приглашение"
+        verbose_name_plural = "приглашения"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="invitation_role_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.get_role_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None
+
+
+class ActionRecord(models.Model):
+    """One line of «Журнал действий»: who did what, on which contract.
+
+    Append-only: written by accounts.journal.journal_record, never changed
+    or deleted (admin shows it read-only). The person's name is kept as text
+    too, so the line still says who it was after the account is gone.
+    """
+
+    class Kind(models.TextChoices):
+        READING_SUBMITTED = "reading_submitted", "Переданы показания"
+        APPEAL_SENT = "appeal_sent", "Отправлено обращение"
+        CONTACTS_CHANGED = "contacts_changed", "Изменены контакты"
+        BANK_ACCOUNT_CHANGED = "bank_account_changed", "Изменен расчетный счет"
+        PASSWORD_CHANGED = "password_changed", "Изменен пароль"
+        PASSWORD_RESET = "password_reset", "Восстановлен пароль"
+        PERSON_INVITED = "person_invited", "Приглашен сотрудник"
+        INVITATION_RESENT = "invitation_resent", "Приглашение отправлено повторно"
+        INVITATION_CANCELLED = "invitation_cancelled", "Приглашение отменено"
+        INVITATION_ACCEPTED = "invitation_accepted", "Приглашение принято"
+        PERSON_ADDED = "person_added", "Добавлен сотрудник"
+        ROLE_CHANGED = "role_changed", "Изменена роль"
+        PERSON_REMOVED = "person_removed", "Закрыт доступ сотрудника"
+
+    at = models.DateTimeField("когда", default=timezone.now)
+    user = models.ForeignKey(
+        User,
+        verbose_name="кто",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    user_display = models.CharField("кто (как записано)", max_length=300)
+    contract = models.ForeignKey(
+        Contract,
+        verbose_name="договор",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_records",
+    )
+    action = models.CharField("действие", max_length=32, choices=Kind.choices)
+    details = models.TextField("подробности", blank=True)
+    ip = models.GenericIPAddressField("IP-адрес", null=True, blank=True)
+    user_agent = models.CharField("браузер", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "запись журнала действий"
+        verbose_name_plural = "журнал действий"
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["contract", "-at"], name="action_record_contract_at"),
+            models.Index(fields=["user", "-at"], name="action_record_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_display}: {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("the journal is append-only: a record is never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("the journal is append-only: a record is never deleted")

@@ -24,8 +24,9 @@ from accounts.codes import (
     resend_check,
     wrong_attempt,
 )
+from accounts.journal import Origin, journal_record
 from accounts.masking import decoy_contacts, mask_email, mask_phone
-from accounts.models import ConfirmationCode, User
+from accounts.models import ConfirmationCode, Contract, User
 from accounts.sessions import user_sessions_end
 from outbox.services import email_queue
 
@@ -194,11 +195,22 @@ def password_reset_code_user(*, code_id: int | None, now: dt.datetime | None = N
 
 
 @transaction.atomic
-def password_set(*, user: User, password: str, keep_session: str | None = None) -> int:
+def password_set(
+    *,
+    user: User,
+    password: str,
+    keep_session: str | None = None,
+    action: str | None = None,
+    contract: Contract | None = None,
+    origin: Origin | None = None,
+) -> int:
     """Sets a new password; every session of the user but `keep_session` ends,
-    and unused recovery codes die. Returns the number of sessions ended."""
+    and unused recovery codes die. With `action` (changed or reset) the
+    journal records it on `contract`. Returns the number of sessions ended."""
     user.set_password(password)
     user.save(update_fields=["password"])
+    if action is not None:
+        journal_record(action=action, user=user, contract=contract, origin=origin)
     if user.contract_id:
         ConfirmationCode.objects.filter(
             contract_id=user.contract_id,

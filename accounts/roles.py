@@ -37,7 +37,8 @@ class Action(StrEnum):
     REQUISITES = "requisites"  # "Реквизиты и контакты"
     CONTACTS_EDIT = "contacts_edit"  # changing the contacts
     PASSWORD_CHANGE = "password_change"  # noqa: S105 ("Изменить пароль", the person's own)
-    PEOPLE = "people"  # the contract's people and their roles
+    PEOPLE = "people"  # "Сотрудники": the contract's people, their roles, invitations
+    JOURNAL = "journal"  # "Журнал действий" of the contracts the person administers
     SECURITY = "security"  # "Безопасность": the person's own sign-ins and sessions
     CONTRACTS_ADD = "contracts_add"  # "Добавить договор": another contract of the organization
 
@@ -63,6 +64,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.PEOPLE: frozenset({ADMIN}),
     Action.SECURITY: EVERYONE,
     Action.CONTRACTS_ADD: frozenset({ADMIN}),
+    Action.JOURNAL: frozenset({ADMIN}),
 }
 
 

@@ -4,7 +4,9 @@
 registrations, password changes and resets, contact and people changes,
 staff resets. Sign-ins, failures and sign-outs come from Django's own
 signals. Arguments: kind (a security.models.SecurityEvent.Kind value),
-user, contract, request (each may be None), details (text).
+user, contract, and where it came from: the request, or an Origin of the
+journal (accounts/journal.py) (each may be None), details (text). The
+journal sends it for the lines the security log keeps too.
 """
 
 from django.dispatch import Signal
@@ -12,7 +14,9 @@ from django.dispatch import Signal
 security_event = Signal()
 
 
-def security_event_send(kind: str, *, user=None, contract=None, request=None, details: str = "") -> None:
+def security_event_send(
+    kind: str, *, user=None, contract=None, request=None, origin=None, details: str = ""
+) -> None:
     security_event.send(
-        sender=kind, kind=kind, user=user, contract=contract, request=request, details=details
+        sender=kind, kind=kind, user=user, contract=contract, request=request, origin=origin, details=details
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import auth_views, contact_views, views
+from accounts import auth_views, contact_views, people_views, views
 
 app_name = "accounts"
 
@@ -21,4 +21,7 @@ urlpatterns = [
     path("password/change/", auth_views.password_change, name="password-change"),
     path("requisites/", views.requisites, name="requisites"),
     path("requisites/contacts/", contact_views.contacts_edit, name="contacts-edit"),
+    path("people/", people_views.people, name="people"),
+    path("people/invitation/<str:token>/", people_views.invitation, name="invitation"),
+    path("journal/", people_views.journal, name="journal"),
 ]

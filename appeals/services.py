@@ -10,7 +10,8 @@ from django.db.transaction import TransactionManagementError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Contract, User
+from accounts.journal import Origin, journal_record
+from accounts.models import ActionRecord, Contract, User
 from appeals.documents import Kind, document_display_name, file_sha256
 from appeals.models import Appeal, AppealCounter, AppealDocument, AppealStatusChange
 from outbox.services import email_queue
@@ -66,9 +67,11 @@ def appeal_create(
     user: User | None = None,
     absolute: Callable[[str], str],
     form_token: str | None = None,
+    origin: Origin | None = None,
 ) -> Appeal:
     """Registers an appeal with its documents and queues its letters, all in
-    one transaction; files are removed again if anything fails.
+    one transaction; files are removed again if anything fails. One sent
+    from the cabinet (with `contract`) is recorded in the journal.
     `absolute(path)` makes the letters' links absolute.
 
     With `form_token`, one form files one appeal: sent again, even at the same
@@ -111,6 +114,14 @@ def appeal_create(
                 saved.append(document.file)
                 document.save()
             appeal_letters_queue(appeal=appeal, absolute=absolute)
+            if contract is not None:
+                journal_record(
+                    action=ActionRecord.Kind.APPEAL_SENT,
+                    user=user,
+                    contract=contract,
+                    details=f"№ {appeal.number}, {appeal.appeal_type}",
+                    origin=origin,
+                )
     except BaseException as error:
         for stored in saved:
             stored.storage.delete(stored.name)

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from accounts.customers import request_access, request_contract
 from accounts.decorators import access_refused, customer_required
+from accounts.journal import origin_of
 from accounts.models import Contract, User
 from accounts.roles import Action
 from appeals import selectors
@@ -86,6 +87,7 @@ def _new_appeal(request: HttpRequest) -> HttpResponse:
                         user=request.user if request.user.is_authenticated else None,
                         absolute=request.build_absolute_uri,
                         form_token=form.cleaned_data["token"],
+                        origin=origin_of(request),
                     )
                 except FormAlreadySent as repeat:
                     # A double click or a resent page: the first sending's result, nothing new.

@@ -176,6 +176,8 @@ RATE_LIMITS = {
     "password_reset_ip": env.str("RATE_PASSWORD_RESET_IP", default="20/h"),
     "password_reset_contract": env.str("RATE_PASSWORD_RESET_CONTRACT", default="5/h"),
     "password_change_user": env.str("RATE_PASSWORD_CHANGE_USER", default="10/h"),
+    # Invitation letters («Сотрудники»: new and sent again) per inviting person.
+    "invite_user": env.str("RATE_INVITE_USER", default="20/h"),
     # Public appeals per address, meter readings per user, statement downloads per customer.
     "appeal_ip": env.str("RATE_APPEAL_IP", default="10/h"),
     # Acknowledgments of appeals per recipient address: the public form is no mail relay.

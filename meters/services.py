@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.journal import Kind, Origin, journal_record
 from accounts.models import User
 from enser_cabinet.formatting import format_date
 from meters import rules, selectors
@@ -30,6 +31,7 @@ def reading_submit(
     today: dt.date,
     source: str = Reading.Source.CABINET,
     now: dt.datetime | None = None,
+    user_agent: str = "",
 ) -> Submission:
     """Check a value against the rules and record it: accepted, or on review.
 
@@ -37,7 +39,8 @@ def reading_submit(
     readings on any day and are not sent to review: they are the reviewers.
 
     Raises rules.ReadingRefused with the customer's message when a rule
-    refuses it; then nothing is written. The meter's row is locked for the
+    refuses it; then nothing is written. A reading sent from the cabinet is
+    recorded in the journal with it. The meter's row is locked for the
     whole check, so two submissions at the same moment are decided one after
     the other, the second seeing the first.
     """
@@ -85,6 +88,14 @@ def reading_submit(
             status=Reading.Status.REVIEW if note else Reading.Status.ACCEPTED,
             review_note=note,
         )
+        if source == Reading.Source.CABINET:
+            journal_record(
+                action=Kind.READING_SUBMITTED,
+                user=user,
+                contract=meter.contract,
+                details=f"Прибор № {meter.serial_number}: {meter.display(value)} {meter.unit}",
+                origin=Origin(ip=ip, user_agent=user_agent),
+            )
     return Submission(reading=reading, created=True)
 
 

@@ -59,6 +59,7 @@ def submit(request: HttpRequest, meter_id: int) -> HttpResponse:
                 user=request.user,
                 ip=client_ip(request) or None,
                 today=today,
+                user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             )
         except rules.ReadingRefused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, refused.message)

@@ -8,16 +8,36 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Contract, User
+from accounts.journal import Origin, journal_record
+from accounts.models import ActionRecord, Contract, User
 from enser_cabinet.formatting import format_date, format_number
 from enser_cabinet.money import round_money
 from paydocs import qr
-from paydocs.models import PaymentInvoice, SupplierBankAccount
+from paydocs.models import CustomerBankAccount, PaymentInvoice, SupplierBankAccount
 from paydocs.words import rubles_in_words
 from settlements.pdf import STATEMENT_TIME_ZONE, render_pdf
 from settlements.vat import vat_rate_on
 
 DEFAULT_SERVICE = "Теплоснабжение и горячее водоснабжение"
+
+
+@transaction.atomic
+def customer_bank_account_save(
+    *, contract: Contract, account: str, bik: str, user: User, origin: Origin | None = None
+) -> CustomerBankAccount:
+    """The organization's own account for its payment orders, recorded in the
+    journal on the contract it was changed from."""
+    saved, _ = CustomerBankAccount.objects.update_or_create(
+        organization=contract.organization, defaults={"account": account, "bik": bik, "updated_by": user}
+    )
+    journal_record(
+        action=ActionRecord.Kind.BANK_ACCOUNT_CHANGED,
+        user=user,
+        contract=contract,
+        details=f"Расчетный счет {account}, БИК {bik}",
+        origin=origin,
+    )
+    return saved
 
 
 def vat_included(amount: Decimal, rate: Decimal) -> Decimal:

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.decorators import customer_required
+from accounts.journal import origin_of
 from accounts.roles import Action
 from enser_cabinet.formatting import format_number
 from enser_cabinet.ratelimit import limit, ratelimit
 from paydocs.clientbank import Party, payment_order
 from paydocs.forms import CustomerBankForm, PaymentInvoiceForm
 from paydocs.models import CustomerBankAccount, PaymentInvoice, SupplierBankAccount
-from paydocs.services import payment_invoice_issue, payment_invoice_pdf
+from paydocs.services import customer_bank_account_save, payment_invoice_issue, payment_invoice_pdf
 from paydocs.upd import FINAL, ZIP_MOST, upd_filename, upd_kept, upd_zip
 from settlements import ledger
 from settlements.downloads import PDF, attachment_response, transliterate
@@ -153,8 +154,12 @@ def bank(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = CustomerBankForm(request.POST)
         if form.is_valid():
-            CustomerBankAccount.objects.update_or_create(
-                organization=organization, defaults={**form.cleaned_data, "updated_by": request.user}
+            customer_bank_account_save(
+                contract=request.contract,
+                account=form.cleaned_data["account"],
+                bik=form.cleaned_data["bik"],
+                user=request.user,
+                origin=origin_of(request),
             )
             messages.success(request, "Расчетный счет сохранен.")
             return redirect("accounts:requisites")

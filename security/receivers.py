@@ -57,5 +57,8 @@ def sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
 
 
 @receiver(security_event, dispatch_uid="security.accounts_event")
-def accounts_event(sender, kind, user=None, contract=None, request=None, details="", **kwargs) -> None:
-    security_record(Kind(kind), user=user, contract=contract, request=request, details=details)
+def accounts_event(
+    sender, kind, user=None, contract=None, request=None, origin=None, details="", **kwargs
+) -> None:
+    where = {"ip": origin.ip, "user_agent": origin.user_agent} if origin is not None else {}
+    security_record(Kind(kind), user=user, contract=contract, request=request, details=details, **where)

@@ -38,14 +38,17 @@ def security_record(
     request: HttpRequest | None = None,
     identifier: str = "",
     details: str = "",
+    **where: object,
 ) -> SecurityEvent:
+    """One entry; the address and browser from `request`, or given as `ip`
+    and `user_agent`."""
     return SecurityEvent.objects.create(
         kind=kind,
         user=user if user is not None and user.pk else None,
         contract=contract,
         identifier=identifier[:254],
         details=details[:500],
-        **_meta(request),
+        **{**_meta(request), **where},
     )
 
 

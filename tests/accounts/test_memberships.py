@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
 
-from accounts.models import Membership, User
+from accounts.models import ActionRecord, Membership, User
 from accounts.roles import Role
 from tests.accounts.conftest import inn_client, registration_data
 from tests.conftest import PASSWORD, client_for, make_contract, make_person, person_client
@@ -123,7 +123,12 @@ def test_staff_add_a_person_to_a_contract_and_remove_one(admin_client, admin_use
     )
     assert response.status_code == 302
     assert not person.memberships.exists()
-    assert client.get(HOME).status_code == 404
+    # With no contract left, the person's sessions end at once.
+    assertRedirects(client.get(HOME), f"{LOGIN}?next={HOME}")
+    assert list(ActionRecord.objects.order_by("pk").values_list("action", "user", "contract")) == [
+        (ActionRecord.Kind.PERSON_ADDED, admin_user.pk, contract.pk),
+        (ActionRecord.Kind.PERSON_REMOVED, admin_user.pk, contract.pk),
+    ]
 
 
 def test_a_persons_contracts_are_on_their_admin_page(admin_client, contract):
@@ -190,3 +195,38 @@ def test_merging_nothing_says_so(admin_client, contract):
     response = _merge(admin_client, [contract.user])
     assertContains(response, "Объединять нечего")
     assert contract.user.memberships.count() == 1
+
+
+def test_staff_find_a_person_to_add_by_e_mail_and_a_role_change_is_recorded(
+    admin_client, admin_user, contract
+):
+    person = make_person(email="glavbuh@example.ru", roles={contract: Role.VIEWER})
+    found = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "accounts", "model_name": "membership", "field_name": "user", "term": "glavbuh@"},
+    )
+    assert [row["id"] for row in found.json()["results"]] == [str(person.pk)]
+    own, theirs = contract.user.memberships.get(), person.memberships.get()
+    url = reverse("admin:accounts_contract_change", args=[contract.pk])
+    rows = [(own, contract.user, Role.ADMIN), (theirs, person, Role.ACCOUNTANT)]
+    assert admin_client.post(url, _inline_data(contract, rows)).status_code == 302
+    record = ActionRecord.objects.get()
+    assert (record.action, record.user, record.contract) == (
+        ActionRecord.Kind.ROLE_CHANGED,
+        admin_user,
+        contract,
+    )
+    assert "«Просмотр» → «Бухгалтер»" in record.details
+    assert record.user_display.startswith("Сотрудник АО «ЭнСер»")
+
+
+def test_staff_cannot_leave_a_registered_contract_without_an_administrator(admin_client, contract):
+    own = contract.user.memberships.get()
+    url = reverse("admin:accounts_contract_change", args=[contract.pk])
+    demoted = admin_client.post(url, _inline_data(contract, [(own, contract.user, Role.VIEWER)]))
+    assertContains(demoted, "должен остаться хотя бы один администратор")
+    removed = admin_client.post(url, _inline_data(contract, [(own, contract.user, Role.ADMIN)], delete=[own]))
+    assertContains(removed, "должен остаться хотя бы один администратор")
+    own.refresh_from_db()
+    assert own.role == Role.ADMIN
+    assert not ActionRecord.objects.exists()

@@ -33,6 +33,7 @@ PUBLIC = {
     "accounts:password-reset-code",
     "accounts:password-reset-new",
     "accounts:password-reset-link",
+    "accounts:invitation",
     "appeals:new",
     "appeals:edo",
     "appeals:sent",
@@ -66,6 +67,7 @@ PARAMS: dict[tuple[str, str], Param] = {
     ("accounts:register-confirm", "token"): Param(lambda w: "Zm9yZ2VkLXRva2Vu", secret=True),
     ("accounts:password-reset-link", "uidb64"): Param(lambda w: w.a_uidb64, secret=True),
     ("accounts:password-reset-link", "token"): Param(lambda w: "c0ffee-0123456789abcdef", secret=True),
+    ("accounts:invitation", "token"): Param(lambda w: "Zm9yZ2VkLWludml0YXRpb24", secret=True),
 }
 
 

@@ -103,8 +103,17 @@ def _admin_code(world) -> Send:
     return lambda n: clients[n].post(reverse("admin:login-code"), {"code": "000000"})
 
 
+def _invite(world) -> Send:
+    contract_id = world.contract.pk
+    return lambda n: world.customer.post(
+        reverse("accounts:people"),
+        {"action": "invite", "email": f"kollega{n}@example.ru", "role": "viewer", "contracts": [contract_id]},
+    )
+
+
 class World:
     def __init__(self, contract):
+        self.contract = contract
         self.anonymous = Client()
         self.customer = Client()
         self.customer.force_login(contract.user, backend="accounts.backends.ContractPasswordBackend")
@@ -120,6 +129,7 @@ class World:
         ("password_reset_ip", _password_reset_same_address),
         ("password_reset_contract", _password_reset_same_contract),
         ("password_change_user", _password_change),
+        ("invite_user", _invite),
         ("appeal_ip", _appeal),
         ("readings_submit", _readings),
         ("statements", _statements),

@@ -34,6 +34,8 @@ EXPECTED: dict[str, set[Role]] = {
     "accounts:password-change": EVERYONE,  # the person's own password
     "security:security": EVERYONE,  # the person's own sign-ins and sessions
     "accounts:contacts-edit": {ADMIN},
+    "accounts:people": {ADMIN},  # «Сотрудники»
+    "accounts:journal": {ADMIN},  # «Журнал действий»
     "settlements:settlements": MONEY,
     "settlements:settlements-pdf": MONEY,
     "settlements:settlements-xlsx": MONEY,

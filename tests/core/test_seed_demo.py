@@ -175,3 +175,19 @@ def test_the_chief_accountant_signs_in_by_e_mail(seeded):
     charges = client.get(reverse("settlements:charges"), june)
     assertContains(charges, "ЭРО-202206-12346")
     assertContains(charges, "Номер Договора: <strong>12346-ЭС</strong>")
+
+
+def test_the_administrator_finds_a_journal_and_a_pending_invitation(seeded):
+    from accounts.models import ActionRecord, Invitation
+
+    client = Client()
+    client.post(reverse("accounts:login"), {"contract_number": "12345-ЭС", "secret": "Enser-2021"})
+    journal = client.get(reverse("accounts:journal"))
+    assertContains(journal, "Приглашение принято")
+    assertContains(journal, "Ольга Миронова (glavbuh@teplomontazh.example)")
+    people = client.get(reverse("accounts:people"))
+    assertContains(people, "inzhener@teplomontazh.example")
+    assertContains(people, "glavbuh@teplomontazh.example")
+    lines = ActionRecord.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert ActionRecord.objects.count() == lines and Invitation.objects.count() == 1

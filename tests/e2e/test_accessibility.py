@@ -28,6 +28,7 @@ PUBLIC_PAGES = [
     "/password/reset/",
     "/password/reset/new/",  # without a confirmed reset: the "link is invalid" page
     "/register/confirm/no-such-token/",
+    "/people/invitation/no-such-token/",
     "/appeals/new/",
     "/appeals/edo/",
     "/no-such-page/",
@@ -58,6 +59,8 @@ CABINET_PAGES = [
     "/appeals/new/",
     "/appeals/edo/",
     "/password/change/",
+    "/people/",
+    "/journal/",
     "/no-such-page/",
 ]
 

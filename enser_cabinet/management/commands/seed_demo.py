@@ -15,6 +15,7 @@ from enser_cabinet.demo.customers import (
     demo_customers_seed,
     demo_organization_seed,
 )
+from enser_cabinet.demo.journal import demo_journal_seed
 from enser_cabinet.demo.ledger import demo_extra_payment_seed, demo_ledger_seed
 from enser_cabinet.demo.meters import demo_meters_seed
 
@@ -68,6 +69,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Создано начислений: {invoices}, оплат: {payments}.")
         self.stdout.write(demo_meters_seed(contracts=[registered, second, unregistered], today=today))
         demo_supplier_bank_seed()
+        written = demo_journal_seed(
+            registered=registered, second=second, accountant_email=DEMO_ACCOUNTANT_EMAIL, now=timezone.now()
+        )
+        self.stdout.write(f"Записей журнала действий: {written}.")
         self.stdout.write("Демо-входы:\n" + "\n".join(demo_sign_ins(registered, unregistered)))
 
 

@@ -1,0 +1,65 @@
+"""In a real browser: the demo administrator invites a chief accountant on
+both contracts, the accountant accepts in a browser of their own, signs in
+by e-mail, reads the money tabs and cannot send a reading; the
+administrator sees it all in «Журнал действий»."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from enser_cabinet.demo.customers import DEMO_PASSWORD
+from tests.e2e.test_accessibility import sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+EMAIL = "zam-buh@teplomontazh.example"
+PASSWORD = "Zam-Buh-2026"
+
+
+def test_the_administrator_invites_the_accountant_who_accepts_in_another_browser(
+    page, browser, demo_customer, live_server
+):
+    sign_in(page, "12345-ЭС", DEMO_PASSWORD)
+    page.get_by_role("link", name="Сотрудники").click()
+    expect(page.get_by_role("heading", name="Сотрудники")).to_be_visible()
+    page.get_by_label("E-mail сотрудника").fill(EMAIL)
+    page.get_by_label("Роль").last.select_option(label="Бухгалтер")
+    page.get_by_label("12346-ЭС · ООО «Тепломонтаж»").check()
+    page.get_by_role("button", name="Пригласить").click()
+    expect(page.get_by_text(f"Приглашение отправлено на {EMAIL}.")).to_be_visible()
+
+    letter = next(message for message in mail.outbox if message.to == [EMAIL])
+    link = re.search(r"https?://[^/\s]+(/people/invitation/\S+/)", letter.body).group(1)
+    other = browser.new_context(locale="ru-RU", timezone_id="Asia/Yekaterinburg")
+    accountant = other.new_page()
+    accountant.set_default_timeout(15_000)
+    try:
+        accountant.goto(live_server.url + link)
+        expect(accountant.get_by_text("ООО «Тепломонтаж», договор 12346-ЭС")).to_be_visible()
+        accountant.get_by_label("Ваше имя").fill("Зайцева Мария")
+        accountant.get_by_label("Введите новый пароль").fill(PASSWORD)
+        accountant.get_by_label("Подтвердите новый пароль").fill(PASSWORD)
+        accountant.get_by_role("button", name="Принять приглашение").click()
+        expect(accountant.get_by_text("Добрый день!")).to_be_visible()
+        expect(accountant.get_by_text("Приглашение принято")).to_be_visible()
+        accountant.get_by_role("button", name="Выход").click()
+
+        accountant.get_by_label("Номер договора").fill(EMAIL)
+        accountant.get_by_label("ИНН/Пароль").fill(PASSWORD)
+        accountant.get_by_role("button", name="Войти").click()
+        expect(accountant.get_by_text("Добрый день!")).to_be_visible()
+        tabs = accountant.get_by_role("navigation", name="Разделы личного кабинета")
+        expect(tabs.get_by_role("link", name="Взаиморасчеты")).to_be_visible()
+        expect(tabs.get_by_role("link", name="Показания")).to_have_count(0)
+        expect(tabs.get_by_role("link", name="Сотрудники")).to_have_count(0)
+        response = accountant.goto(live_server.url + f"/readings/{demo_customer['meter']}/submit/")
+        assert response.status == 403
+        expect(accountant.get_by_text("Доступ запрещен")).to_be_visible()
+    finally:
+        other.close()
+
+    page.goto(page.base_url + "/journal/")
+    rows = page.locator("tbody tr")
+    expect(rows.filter(has_text="Приглашение принято").filter(has_text="Зайцева Мария")).to_have_count(2)
+    expect(rows.filter(has_text="Приглашен сотрудник").filter(has_text=EMAIL)).to_have_count(2)
