@@ -58,6 +58,8 @@ CABINET_PAGES = [
     "/appeals/new/",
     "/appeals/edo/",
     "/password/change/",
+    "/contract/select/",
+    "/contract/add/",
     "/no-such-page/",
 ]
 
@@ -192,6 +194,13 @@ def test_forms_with_errors_and_a_flash_message(audit, demo_customer):
     page.goto(page.base_url + "/readings/{meter}/submit/".format(**demo_customer))
     page.locator("form.reading-form button[type=submit]").first.click()
     audit("показания: пустые поля")
+    # «Добавить договор» refused.
+    page.goto(page.base_url + "/contract/add/")
+    page.get_by_label("Номер договора").fill("99999-ЭС")
+    page.get_by_label("Пароль").fill("Nevernyj-2024")
+    page.get_by_role("button", name="Добавить договор").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    audit("добавить договор: отказ")
     audit.assert_clean()
 
 
