@@ -10,10 +10,10 @@ ADD_REFUSED = (
 
 
 class ContractSelectForm(forms.Form):
-    """The switcher's choice: a contract id and the page to go back to."""
+    """The switcher's choice of a contract (the page to go back to is read
+    apart: whatever it holds, the choice stands)."""
 
     contract = forms.IntegerField(min_value=1, max_value=2**63 - 1)
-    next = forms.CharField(required=False, max_length=2000)
 
 
 class ContractAddForm(forms.Form):

@@ -88,20 +88,24 @@ def contract_select(request: HttpRequest) -> HttpResponse:
     if access is None:
         raise Http404("Нет такого договора")
     request.session[CONTRACT_SESSION_KEY] = access.contract.pk
-    return redirect(_back_to(request, form.cleaned_data["next"], access) or "cabinet:home")
+    return redirect(_back_to(request, request.POST.get("next", ""), access) or "cabinet:home")
 
 
 def _back_to(request: HttpRequest, target: str, access: Access) -> str | None:
     """`target` when it is a page of this site that shows the contract now
     open and that the role on it allows; a page of one object (an invoice, a
     meter) belonged to the contract left, so it is not."""
-    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        len(target) > 2000
+        or not target.startswith("/")
+        or not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return None
     try:
         match = resolve(target.split("?", 1)[0])
-    except Resolver404:
+    except (Resolver404, ValueError):
         return None
     action = getattr(match.func, "cabinet_action", None)
     if match.kwargs or action is None or not access.allows(action):

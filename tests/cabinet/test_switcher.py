@@ -207,10 +207,13 @@ def test_a_removed_membership_falls_back_to_another_contract(contract, second):
         "javascript:alert(1)",
         "/no/such/page/",
         "",
+        "/settlements/\x00",
+        "/settlements/?start=" + "ж" * 5000,
     ],
 )
 def test_after_switching_only_a_page_of_this_site_is_returned_to(admin_client, second, target):
     assertRedirects(choose(admin_client, second, target), HOME, fetch_redirect_response=False)
+    assert admin_client.session[CONTRACT_SESSION_KEY] == second.pk
 
 
 def test_a_page_of_one_object_leads_home_after_switching(admin_client, contract, second):
@@ -333,3 +336,10 @@ def test_home_costs_the_same_queries_with_2_and_20_contracts(contract, second):
     # contract's balance; kept: the memberships only (the session is cached).
     assert counts[0][1] <= 4 and counts[1][1] <= 2, counts
     assert "30017-ЭС" in html(person_client(twenty, contract=contract).get(HOME))
+
+
+def test_a_refused_page_offers_the_switcher_to_leave_for_another_contract(contract, second):
+    person = make_person(email="mix@teplo.example", roles={contract: Role.ENGINEER, second: Role.ACCOUNTANT})
+    response = person_client(person, contract=contract).get(SETTLEMENTS)
+    assert response.status_code == 403
+    assert f'<option value="{second.pk}">12346-ЭС' in switcher(response)

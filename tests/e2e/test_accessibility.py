@@ -61,6 +61,8 @@ CABINET_PAGES = [
     "/password/change/",
     "/people/",
     "/journal/",
+    "/contract/select/",
+    "/contract/add/",
     "/no-such-page/",
 ]
 
@@ -195,6 +197,13 @@ def test_forms_with_errors_and_a_flash_message(audit, demo_customer):
     page.goto(page.base_url + "/readings/{meter}/submit/".format(**demo_customer))
     page.locator("form.reading-form button[type=submit]").first.click()
     audit("показания: пустые поля")
+    # «Добавить договор» refused.
+    page.goto(page.base_url + "/contract/add/")
+    page.get_by_label("Номер договора").fill("99999-ЭС")
+    page.get_by_label("Пароль").fill("Nevernyj-2024")
+    page.get_by_role("button", name="Добавить договор").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    audit("добавить договор: отказ")
     audit.assert_clean()
 
 

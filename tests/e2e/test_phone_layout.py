@@ -149,6 +149,8 @@ def cabinet_pages(contract: Contract) -> list[str]:
         "/appeals/edo/",
         "/people/",
         "/journal/",
+        "/contract/select/",
+        "/contract/add/",
     ]
 
 
