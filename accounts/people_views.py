@@ -44,8 +44,6 @@ from accounts.people_forms import (
 from accounts.roles import Action, Role
 from enser_cabinet.ratelimit import limit, limits_check, limits_count, ratelimit, typed
 
-ACTIONS = {"invite", "role", "remove", "resend", "cancel"}
-
 
 def _invite_limits(request: HttpRequest) -> list:
     # Letters of invitations (new and resent) per inviting person.
@@ -83,94 +81,110 @@ def _link_for(request: HttpRequest):
     return lambda token: request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
 
 
+def _invite(request: HttpRequest, form: InviteForm) -> HttpResponse | None:
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    limits_check(request, _invite_limits(request))
+    invitation_create(
+        inviter=request.user,
+        email=data["email"],
+        role=data["role"],
+        contracts=list(data["contracts"]),
+        link_for=_link_for(request),
+        origin=origin_of(request),
+    )
+    limits_count(request, _invite_limits(request))
+    messages.success(request, f"Приглашение отправлено на {data['email']}.")
+    return redirect("accounts:people")
+
+
+def _role_change(request: HttpRequest, form: InviteForm) -> HttpResponse:
+    membership = _membership(request)
+    role_form = RoleForm(request.POST)
+    if not role_form.is_valid():
+        raise PeopleError("Выберите роль из списка.")
+    role = role_form.cleaned_data["role"]
+    membership_role_change(membership=membership, role=role, by=request.user, origin=origin_of(request))
+    messages.success(request, f"Роль изменена: {person_display(membership.user)}.")
+    # An administrator who gave up the role has no «Сотрудники» any more.
+    own = membership.user_id == request.user.pk and role != Role.ADMIN
+    return redirect("cabinet:home" if own else "accounts:people")
+
+
+def _remove(request: HttpRequest, form: InviteForm) -> HttpResponse:
+    membership = _membership(request)
+    membership_remove(membership=membership, by=request.user, origin=origin_of(request))
+    messages.success(
+        request, f"Доступ к договору {request.contract.number} закрыт: {person_display(membership.user)}."
+    )
+    return redirect("cabinet:home" if membership.user_id == request.user.pk else "accounts:people")
+
+
+def _resend(request: HttpRequest, form: InviteForm) -> HttpResponse:
+    invitation = _invitation(request)
+    limits_check(request, _invite_limits(request))
+    invitation_resend(
+        invitation=invitation, by=request.user, link_for=_link_for(request), origin=origin_of(request)
+    )
+    limits_count(request, _invite_limits(request))
+    messages.success(request, f"Приглашение отправлено повторно на {invitation.email}.")
+    return redirect("accounts:people")
+
+
+def _cancel(request: HttpRequest, form: InviteForm) -> HttpResponse:
+    invitation = _invitation(request)
+    invitation_cancel(invitation=invitation, by=request.user, origin=origin_of(request))
+    messages.success(request, f"Приглашение для {invitation.email} отменено.")
+    return redirect("accounts:people")
+
+
+# What each button's `action` does: a response when done, None to show the
+# form's errors; PeopleError for a refusal the page explains.
+ACTIONS = {"invite": _invite, "role": _role_change, "remove": _remove, "resend": _resend, "cancel": _cancel}
+
+
 @customer_required(Action.PEOPLE)
 def people(request: HttpRequest) -> HttpResponse:
     contract = request.contract
-    choices = administered_contracts(user=request.user)
     action = request.POST.get("action") if request.method == "POST" else None
     invite_form = InviteForm(
-        request.POST if action == "invite" else None, contracts=choices, initial={"contracts": [contract.pk]}
+        request.POST if action == "invite" else None,
+        contracts=administered_contracts(user=request.user),
+        initial={"contracts": [contract.pk]},
     )
     error = ""
     if request.method == "POST":
-        if action not in ACTIONS:
+        handler = ACTIONS.get(action or "")
+        if handler is None:
             return render(request, "errors/400.html", status=400)
-        origin = origin_of(request)
         try:
-            if action == "invite":
-                if invite_form.is_valid():
-                    data = invite_form.cleaned_data
-                    limits_check(request, _invite_limits(request))
-                    invitation_create(
-                        inviter=request.user,
-                        email=data["email"],
-                        role=data["role"],
-                        contracts=list(data["contracts"]),
-                        link_for=_link_for(request),
-                        origin=origin,
-                    )
-                    limits_count(request, _invite_limits(request))
-                    messages.success(request, f"Приглашение отправлено на {data['email']}.")
-                    return redirect("accounts:people")
-            elif action == "role":
-                membership = _membership(request)
-                form = RoleForm(request.POST)
-                if not form.is_valid():
-                    raise PeopleError("Выберите роль из списка.")
-                membership_role_change(
-                    membership=membership, role=form.cleaned_data["role"], by=request.user, origin=origin
-                )
-                messages.success(request, f"Роль изменена: {person_display(membership.user)}.")
-                # An administrator who gave up the role has no «Сотрудники» any more.
-                own = membership.user_id == request.user.pk and form.cleaned_data["role"] != Role.ADMIN
-                return redirect("cabinet:home" if own else "accounts:people")
-            elif action == "remove":
-                membership = _membership(request)
-                membership_remove(membership=membership, by=request.user, origin=origin)
-                messages.success(
-                    request, f"Доступ к договору {contract.number} закрыт: {person_display(membership.user)}."
-                )
-                if membership.user_id == request.user.pk:
-                    return redirect("cabinet:home")
-                return redirect("accounts:people")
-            elif action == "resend":
-                invitation = _invitation(request)
-                limits_check(request, _invite_limits(request))
-                invitation_resend(
-                    invitation=invitation, by=request.user, link_for=_link_for(request), origin=origin
-                )
-                limits_count(request, _invite_limits(request))
-                messages.success(request, f"Приглашение отправлено повторно на {invitation.email}.")
-                return redirect("accounts:people")
-            elif action == "cancel":
-                invitation = _invitation(request)
-                invitation_cancel(invitation=invitation, by=request.user, origin=origin)
-                messages.success(request, f"Приглашение для {invitation.email} отменено.")
-                return redirect("accounts:people")
+            response = handler(request, invite_form)
         except PeopleError as refused:
+            response = None
             if action == "invite":
                 invite_form.add_error("email", str(refused))
             else:
                 error = str(refused)
+        if response is not None:
+            return response
     members = list(contract_people(contract=contract))
     invitations = list(contract_invitations(contract=contract))
     for invitation in invitations:
         invitation.expired = invitation_expired(invitation)
-    has_errors = bool(error or invite_form.errors)
     return render(
         request,
         "accounts/people.html",
         {
             "tab": "people",
             "members": members,
-            "admins": sum(1 for member in members if member.role == Role.ADMIN),
             "invitations": invitations,
             "invite_form": invite_form,
             "roles": Role.choices,
             "error": error,
             "hours": INVITATION_HOURS,
         },
-        status=400 if has_errors else 200,
+        status=400 if error or invite_form.errors else 200,
     )
 
 
