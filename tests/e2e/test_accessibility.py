@@ -291,3 +291,27 @@ def test_appeal_sent_pages(audit, demo_customer, tmp_path):
     expect(page.get_by_role("heading", name=re.compile("зарегистрировано"))).to_be_visible()
     audit("обращение из кабинета: отправлено")
     audit.assert_clean()
+
+
+def test_the_invitation_pages(audit, demo_customer):
+    """The link of an invitation: a new person's form, refused once, and the
+    form of a person who has an account."""
+    from accounts.invitations import invitation_create
+    from tests.conftest import make_person
+
+    administrator = User.objects.get(contract__number="12345-ЭС")
+    contract = Contract.objects.get(number="12345-ЭС")
+    make_person(email="kollega@teplomontazh.example", roles={})
+    links = []
+    for email in ["novyi@teplomontazh.example", "kollega@teplomontazh.example"]:
+        invitation_create(
+            inviter=administrator, email=email, role="viewer", contracts=[contract], link_for=links.append
+        )
+    page = audit.page
+    audit.open(f"/people/invitation/{links[0]}/")
+    page.get_by_role("button", name="Принять приглашение").click()
+    expect(page.get_by_text("Введите имя.")).to_be_visible()
+    audit("приглашение: пустые поля")
+    audit.open(f"/people/invitation/{links[1]}/")
+    expect(page.get_by_label("Пароль вашей учетной записи")).to_be_visible()
+    audit.assert_clean()
