@@ -1,6 +1,7 @@
 """In a real browser: the demo administrator invites a chief accountant on
 both contracts, the accountant accepts in a browser of their own, signs in
-by e-mail, reads the money tabs and cannot send a reading; the
+by e-mail, sees both contracts with their balances, switches to the second
+and downloads its statement, and cannot send a reading; the
 administrator sees it all in «Журнал действий»."""
 
 import re
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 
 from enser_cabinet.demo.customers import DEMO_PASSWORD
 from tests.e2e.test_accessibility import sign_in
+from tests.e2e.test_settlements_journey import downloaded_pdf
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 EMAIL = "zam-buh@teplomontazh.example"
@@ -53,6 +55,19 @@ def test_the_administrator_invites_the_accountant_who_accepts_in_another_browser
         expect(tabs.get_by_role("link", name="Взаиморасчеты")).to_be_visible()
         expect(tabs.get_by_role("link", name="Показания")).to_have_count(0)
         expect(tabs.get_by_role("link", name="Сотрудники")).to_have_count(0)
+        # Both contracts on «Главная», each with its balance, and the total.
+        contracts = accountant.locator("table.contracts")
+        expect(contracts.get_by_role("row", name="12345-ЭС")).to_be_visible()
+        expect(contracts.get_by_role("row", name="12346-ЭС")).to_be_visible()
+        expect(contracts.get_by_role("row", name="Итого по договорам")).to_be_visible()
+        # The header's switcher opens 12346-ЭС; its statement is its own.
+        accountant.get_by_label("Договор", exact=True).select_option(label="12346-ЭС · ООО «Тепломонтаж»")
+        accountant.get_by_role("button", name="Выбрать").click()
+        expect(accountant.locator(".cabinet__contract")).to_contain_text("12346-ЭС")
+        tabs.get_by_role("link", name="Взаиморасчеты").click()
+        filename, pages = downloaded_pdf(accountant, "Справка по взаиморасчетам")
+        assert "12346-ES" in filename
+        assert "12346-ЭС" in pages[0] and "12345-ЭС" not in "".join(pages)
         response = accountant.goto(live_server.url + f"/readings/{demo_customer['meter']}/submit/")
         assert response.status == 403
         expect(accountant.get_by_text("Доступ запрещен")).to_be_visible()
