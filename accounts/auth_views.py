@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
 
 from accounts.codes import CodeError, code_check
 from accounts.customers import CONTRACT_SESSION_KEY
@@ -51,6 +52,7 @@ from accounts.registration import (
     registration_draft,
     registration_draft_initial,
     registration_email_confirm,
+    registration_email_pending,
     registration_email_start,
     registration_request_pending,
     registration_sms_complete,
@@ -206,14 +208,23 @@ def _register_sms_step(request: HttpRequest, pending: RegistrationRequest) -> Ht
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """The link from the registration e-mail: registers and signs in."""
+    """The link from the registration e-mail. Opening it (GET) only shows the
+    «Подтвердить» button: mail scanners open links before the person does,
+    and must neither complete the registration nor take its session. The
+    POST of the button registers and signs in the browser that sent it."""
     try:
-        user = registration_email_confirm(token=token)
+        if request.method == "POST":
+            user = registration_email_confirm(token=token)
+        else:
+            pending = registration_email_pending(token=token)
     except LinkInvalid:
         return render(request, "accounts/register_link_invalid.html", status=400)
-    _sign_in_registered(request, user)
-    return redirect("cabinet:home")
+    if request.method == "POST":
+        _sign_in_registered(request, user)
+        return redirect("cabinet:home")
+    return render(request, "accounts/register_confirm.html", {"contract": pending.contract})
 
 
 # "Забыли пароль?"

@@ -218,6 +218,23 @@ class LinkInvalid(Exception):
     """The registration link is forged, used, superseded or expired."""
 
 
+def registration_email_pending(*, token: str, now: dt.datetime | None = None) -> RegistrationRequest:
+    """The pending request an e-mail link belongs to, read only: what the
+    «Подтвердить» page shows before anything changes. Raises LinkInvalid."""
+    now = now or timezone.now()
+    request = (
+        RegistrationRequest.objects.select_related("contract__organization")
+        .filter(token_hash=_token_hash(token), method=Contract.RegistrationMethod.EMAIL)
+        .exclude(token_hash="")
+        .first()
+    )
+    if request is None or request.completed_at is not None or request.contract.is_registered:
+        raise LinkInvalid
+    if request.created_at + _link_lifetime() <= now:
+        raise LinkInvalid
+    return request
+
+
 @transaction.atomic
 def registration_email_confirm(*, token: str, now: dt.datetime | None = None) -> User:
     """Completes the registration the link belongs to; raises LinkInvalid."""
