@@ -47,6 +47,8 @@ from accounts.registration import (
     ALREADY_REGISTERED,
     LinkInvalid,
     RegistrationError,
+    RegistrationPending,
+    registration_attempt_notify,
     registration_code_confirmed,
     registration_code_resend,
     registration_draft,
@@ -62,9 +64,11 @@ from accounts.registration import (
 from accounts.roles import Action
 from accounts.sms import SmsDeliveryError
 from accounts.views import REGISTRATION_SESSION_KEY
-from enser_cabinet.ratelimit import limit, ratelimit
+from enser_cabinet.ratelimit import RateLimited, limit, limits_check, limits_count, ratelimit, typed
 
 REQUEST_SESSION_KEY = "registration_request_id"
+# The request this browser made, which it alone may replace.
+OWN_REQUEST_SESSION_KEY = "registration_own_request_id"
 CODE_SESSION_KEY = "registration_code_id"
 # What was typed before "Изменить данные регистрации", never the passwords.
 DRAFT_SESSION_KEY = "registration_draft"
@@ -76,7 +80,13 @@ CODE_SENT = "Код подтверждения отправлен на номе�
 def _sign_in_registered(request: HttpRequest, user: User) -> None:
     login(request, user, backend="accounts.backends.ContractPasswordBackend")
     request.session[CONTRACT_SESSION_KEY] = user.contract_id
-    for key in (REGISTRATION_SESSION_KEY, REQUEST_SESSION_KEY, CODE_SESSION_KEY, DRAFT_SESSION_KEY):
+    for key in (
+        REGISTRATION_SESSION_KEY,
+        REQUEST_SESSION_KEY,
+        OWN_REQUEST_SESSION_KEY,
+        CODE_SESSION_KEY,
+        DRAFT_SESSION_KEY,
+    ):
         request.session.pop(key, None)
     # As after a sign-in without "Запомнить данные".
     request.session.set_expiry(0)
@@ -109,23 +119,30 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         by_sms = request.POST.get("action") == "send-sms" or data["method"] == "sms"
-        fields = {"contract": contract, "email": data["email"], "phone": data["phone"]}
+        fields = {
+            "contract": contract,
+            "email": data["email"],
+            "phone": data["phone"],
+            "own_request_id": request.session.get(OWN_REQUEST_SESSION_KEY),
+        }
         try:
             if by_sms:
                 sms_limits_check(request, phone=data["phone"])
                 pending, code = registration_sms_start(**fields, password=data["new_password1"])
                 sms_limits_count(request, phone=data["phone"])
+                request.session[OWN_REQUEST_SESSION_KEY] = pending.pk
                 request.session[REQUEST_SESSION_KEY] = pending.pk
                 request.session[CODE_SESSION_KEY] = code.pk
                 messages.success(request, CODE_SENT.format(phone=mask_phone(pending.phone)))
                 return redirect("accounts:register")
-            registration_email_start(
+            pending = registration_email_start(
                 **fields,
                 password=data["new_password1"],
                 link_for=lambda token: request.build_absolute_uri(
                     reverse("accounts:register-confirm", args=[token])
                 ),
             )
+            request.session[OWN_REQUEST_SESSION_KEY] = pending.pk
             return render(
                 request,
                 "accounts/register_email_sent.html",
@@ -135,6 +152,9 @@ def register(request: HttpRequest) -> HttpResponse:
                     "hours": settings.CONFIRMATION_LINK_HOURS,
                 },
             )
+        except RegistrationPending as error:
+            _attempt_notice(request, error.pending)
+            return render(request, "accounts/register_refused.html", {"message": str(error)}, status=409)
         except RegistrationError as error:
             return render(request, "accounts/register_refused.html", {"message": str(error)}, status=409)
         except (CodeError, SmsDeliveryError) as error:
@@ -147,6 +167,18 @@ def register(request: HttpRequest) -> HttpResponse:
         {"form": form, "contract": contract, "password_note": password_note()},
         status=400 if form.errors else 200,
     )
+
+
+def _attempt_notice(request: HttpRequest, pending: RegistrationRequest) -> None:
+    """Tells the pending request's owner of another attempt, a few times a
+    day at most, so that nobody can use the refusal to flood their mailbox."""
+    limits = [("accounts.registration-notice", typed(f"request:{pending.pk}"), "registration_notice")]
+    try:
+        limits_check(request, limits)
+    except RateLimited:
+        return
+    registration_attempt_notify(pending=pending)
+    limits_count(request, limits)
 
 
 def _register_sms_step(request: HttpRequest, pending: RegistrationRequest) -> HttpResponse:

@@ -166,6 +166,8 @@ RATE_LIMITS = {
     "inn_contract": env.str("RATE_INN_CONTRACT", default="10/h"),
     # Registration, SMS codes, password recovery and change.
     "registration_ip": env.str("RATE_REGISTRATION_IP", default="30/h"),
+    # Notices to a pending registration's owner that someone else tried, per request.
+    "registration_notice": env.str("RATE_REGISTRATION_NOTICE", default="3/d"),
     "sms_phone": env.str("RATE_SMS_PHONE", default="5/h"),
     "sms_phone_day": env.str("RATE_SMS_PHONE_DAY", default="10/d"),
     "sms_ip": env.str("RATE_SMS_IP", default="20/h"),
