@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from phonenumber_field.phonenumber import PhoneNumber
 
+from accounts.devices import device_known
 from accounts.validators import normalize_contract_number
 from enser_cabinet.ratelimit import Limit, limit_rate, limits_check, limits_count, typed
 
@@ -14,6 +15,22 @@ def contract_number_key(group: str, request: HttpRequest) -> str:
     if "@" in raw:
         return "email:" + raw.strip().lower()[:254]
     return normalize_contract_number(raw) or raw.strip().upper()[:40]
+
+
+def sign_in_account_key(request: HttpRequest) -> str:
+    """The account the sign-in form names, as its limits and device cookies count it."""
+    return contract_number_key("", request)
+
+
+def sign_in_limits(request: HttpRequest) -> list[Limit]:
+    """The limit failed sign-ins count against: the account's, shared by every
+    browser it does not know, or, for a browser carrying the account's device
+    cookie, that browser's own (accounts/devices.py)."""
+    account = sign_in_account_key(request)
+    device = device_known(request, account_key=account)
+    if device is not None:
+        return [("accounts.sign-in-device", typed(f"{device}:{account}"), "sign_in_device")]
+    return [("accounts.sign-in-account", typed(account), "sign_in_contract")]
 
 
 def inn_rate(group: str, request: HttpRequest) -> str | None:

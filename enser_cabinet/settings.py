@@ -163,6 +163,8 @@ RATE_LIMITS = {
     # Sign-in: per address, per contract number, and INN guesses per contract.
     "sign_in_ip": env.str("RATE_SIGN_IN_IP", default="30/10m"),
     "sign_in_contract": env.str("RATE_SIGN_IN_CONTRACT", default="10/10m"),
+    # Failed sign-ins of a browser that signed in to that account before (its device cookie).
+    "sign_in_device": env.str("RATE_SIGN_IN_DEVICE", default="10/10m"),
     "inn_contract": env.str("RATE_INN_CONTRACT", default="10/h"),
     # Registration, SMS codes, password recovery and change.
     "registration_ip": env.str("RATE_REGISTRATION_IP", default="30/h"),
@@ -238,6 +240,9 @@ STAFF_SESSION_IDLE = env.int("STAFF_SESSION_IDLE", default=30 * 60)
 # How an authenticator app names the account: "АО «ЭнСер»:admin".
 OTP_TOTP_ISSUER = "АО «ЭнСер»"
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+# A browser that signed in keeps a device cookie this long (accounts/devices.py):
+# its failed sign-ins are limited apart from unknown browsers'.
+DEVICE_COOKIE_DAYS = env.int("DEVICE_COOKIE_DAYS", default=365)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Behind a reverse proxy that sets X-Forwarded-Proto and appends the
 # client's address to X-Forwarded-For. Only requests from TRUSTED_PROXIES
