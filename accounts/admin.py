@@ -12,6 +12,7 @@ from accounts.models import (
 )
 from accounts.people import accounts_merge
 from accounts.registration import contract_registration_reset
+from enser_cabinet.formatting import format_date
 
 
 class ContractInline(admin.TabularInline):
@@ -76,13 +77,24 @@ class ContractAdmin(admin.ModelAdmin):
         "is_registered",
         "registered_at",
         "registration_method",
+        "is_disputed",
     ]
-    list_filter = [("registered_at", admin.EmptyFieldListFilter), "registration_method"]
+    list_filter = [
+        ("registered_at", admin.EmptyFieldListFilter),
+        "registration_method",
+        ("registration_disputed_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["number", "organization__inn", "organization__name"]
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
     # The contacts billing holds come only from the billing import.
-    readonly_fields = ["registered_at", "registration_method", "billing_email", "billing_phone"]
+    readonly_fields = [
+        "registered_at",
+        "registration_method",
+        "registration_disputed_at",
+        "billing_email",
+        "billing_phone",
+    ]
     inlines = [MembershipInline, ContactPersonInline]
     actions = ["registration_reset"]
 
@@ -114,6 +126,13 @@ class ContractAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="зарегистрирован")
     def is_registered(self, obj: Contract) -> bool:
         return obj.is_registered
+
+    @admin.display(description="«это не я»", ordering="registration_disputed_at")
+    def is_disputed(self, obj: Contract) -> str:
+        # Shown only where it happened: a flag staff must not miss in the list.
+        if obj.registration_disputed_at is None:
+            return ""
+        return f"⚠ оспорена {format_date(obj.registration_disputed_at)}"
 
 
 @admin.register(User)

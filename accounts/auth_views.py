@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.codes import CodeError, code_check
 from accounts.customers import CONTRACT_SESSION_KEY
 from accounts.decorators import customer_required
+from accounts.disputes import DisputeLinkInvalid, dispute_request, registration_dispute
 from accounts.forms import (
     CodeForm,
     PasswordChangeForm,
@@ -75,6 +76,10 @@ DRAFT_SESSION_KEY = "registration_draft"
 RESET_SESSION_KEY = "password_reset"
 RESET_USER_SESSION_KEY = "password_reset_user"
 CODE_SENT = "Код подтверждения отправлен на номер {phone}."
+
+
+def _not_me_link_for(request: HttpRequest) -> Callable[[str], str]:
+    return lambda token: request.build_absolute_uri(reverse("accounts:register-not-me", args=[token]))
 
 
 def _sign_in_registered(request: HttpRequest, user: User) -> None:
@@ -216,7 +221,9 @@ def _register_sms_step(request: HttpRequest, pending: RegistrationRequest) -> Ht
             code_form.add_error("code", result.message)
     elif action == "save":
         try:
-            user = registration_sms_complete(request=pending, code_id=code_id)
+            user = registration_sms_complete(
+                request=pending, code_id=code_id, announce_link_for=_not_me_link_for(request)
+            )
         except RegistrationError as error:
             step_error = str(error)
         else:
@@ -248,7 +255,7 @@ def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
     POST of the button registers and signs in the browser that sent it."""
     try:
         if request.method == "POST":
-            user = registration_email_confirm(token=token)
+            user = registration_email_confirm(token=token, announce_link_for=_not_me_link_for(request))
         else:
             pending = registration_email_pending(token=token)
     except LinkInvalid:
@@ -257,6 +264,26 @@ def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
         _sign_in_registered(request, user)
         return redirect("cabinet:home")
     return render(request, "accounts/register_confirm.html", {"contract": pending.contract})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register_not_me(request: HttpRequest, token: str) -> HttpResponse:
+    """«Это не я» from the announcement of a registration: the page names the
+    contract and shows one button (a scanner's GET changes nothing); its
+    POST suspends the account and alerts staff."""
+    try:
+        if request.method == "POST":
+            contract, _ = registration_dispute(token=token)
+            return render(request, "accounts/register_not_me_done.html", {"contract": contract})
+        registration = dispute_request(token=token)
+    except DisputeLinkInvalid:
+        return render(request, "accounts/register_not_me_invalid.html", status=400)
+    return render(
+        request,
+        "accounts/register_not_me.html",
+        {"contract": registration.contract, "registration": registration},
+    )
 
 
 # "Забыли пароль?"

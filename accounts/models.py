@@ -61,6 +61,11 @@ class Contract(models.Model):
     # billing import, kept apart from what the customer entered.
     billing_email = models.EmailField("e-mail из биллинга", blank=True)
     billing_phone = models.CharField("телефон из биллинга", max_length=32, blank=True)
+    # Set when someone at the contacts billing holds answered the announcement
+    # of a registration with «это не я»: the account is suspended, staff look into it.
+    registration_disputed_at = models.DateTimeField(
+        "регистрация оспорена («это не я»)", null=True, blank=True
+    )
     # A database default, so that set-based inserts (the billing import) need
     # not name it. Raised by database triggers on every change of the contract's invoices,
     # their lines and its payments (settlements/migrations): statements are

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -18,6 +19,7 @@ from django.utils import timezone
 from phonenumber_field.phonenumber import to_python
 
 from accounts.codes import code_confirmed, code_send
+from accounts.disputes import registration_announce
 from accounts.models import ConfirmationCode, Contract, Membership, RegistrationRequest, User
 from accounts.roles import Role
 from accounts.sessions import user_sessions_end
@@ -253,8 +255,10 @@ def registration_request_pending(*, request_id: int | None, contract_id: int | N
     return request
 
 
-def _complete(*, request: RegistrationRequest, now: dt.datetime) -> User:
-    contract = Contract.objects.select_for_update().get(pk=request.contract_id)
+def _complete(
+    *, request: RegistrationRequest, now: dt.datetime, announce_link_for: Callable[[str], str]
+) -> User:
+    contract = Contract.objects.select_for_update().select_related("organization").get(pk=request.contract_id)
     if contract.is_registered:
         raise RegistrationError(ALREADY_REGISTERED)
     user = registration_user(contract=contract)
@@ -275,6 +279,9 @@ def _complete(*, request: RegistrationRequest, now: dt.datetime) -> User:
     request.save(update_fields=["completed_at", "password"])
     # Whatever else was pending for this contract is void now.
     contract.registration_requests.filter(completed_at__isnull=True).delete()
+    # The contacts billing holds hear of it, with «это не я» (accounts/disputes.py).
+    request.contract = contract
+    registration_announce(request=request, link_for=announce_link_for)
     return user
 
 
@@ -300,8 +307,11 @@ def registration_email_pending(*, token: str, now: dt.datetime | None = None) ->
 
 
 @transaction.atomic
-def registration_email_confirm(*, token: str, now: dt.datetime | None = None) -> User:
-    """Completes the registration the link belongs to; raises LinkInvalid."""
+def registration_email_confirm(
+    *, token: str, announce_link_for: Callable[[str], str], now: dt.datetime | None = None
+) -> User:
+    """Completes the registration the link belongs to; raises LinkInvalid.
+    `announce_link_for(token)` makes the «это не я» link absolute."""
     now = now or timezone.now()
     request = (
         RegistrationRequest.objects.select_for_update()
@@ -314,14 +324,18 @@ def registration_email_confirm(*, token: str, now: dt.datetime | None = None) ->
     if request.created_at + _link_lifetime() <= now:
         raise LinkInvalid
     try:
-        return _complete(request=request, now=now)
+        return _complete(request=request, now=now, announce_link_for=announce_link_for)
     except RegistrationError as error:
         raise LinkInvalid from error
 
 
 @transaction.atomic
 def registration_sms_complete(
-    *, request: RegistrationRequest, code_id: int | None, now: dt.datetime | None = None
+    *,
+    request: RegistrationRequest,
+    code_id: int | None,
+    announce_link_for: Callable[[str], str],
+    now: dt.datetime | None = None,
 ) -> User:
     """Completes an SMS registration whose code was confirmed ("Подтверждено")."""
     now = now or timezone.now()
@@ -329,7 +343,7 @@ def registration_sms_complete(
     code = code_confirmed(code_id=code_id, now=now)
     if code is None or code.registration_id != request.pk or request.completed_at is not None:
         raise RegistrationError("Введите код подтверждения из SMS и нажмите «ОК».")
-    user = _complete(request=request, now=now)
+    user = _complete(request=request, now=now, announce_link_for=announce_link_for)
     code.used_at = now
     code.save(update_fields=["used_at"])
     return user
@@ -342,7 +356,9 @@ def contract_registration_reset(*, contract: Contract) -> int:
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     contract.registered_at = None
     contract.registration_method = ""
-    contract.save(update_fields=["registered_at", "registration_method"])
+    # A dispute is settled by the reset: the next registration may be disputed anew.
+    contract.registration_disputed_at = None
+    contract.save(update_fields=["registered_at", "registration_method", "registration_disputed_at"])
     contract.registration_requests.filter(completed_at__isnull=True).delete()
     contract.confirmation_codes.filter(used_at__isnull=True).update(used_at=timezone.now())
     user = User.objects.filter(contract=contract).first()

@@ -378,6 +378,10 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 2 * APPEAL_MAX_FILES
 # Links in registration and password-recovery e-mails work this long, once.
 CONFIRMATION_LINK_HOURS = env.int("CONFIRMATION_LINK_HOURS", default=24)
 PASSWORD_RESET_TIMEOUT = CONFIRMATION_LINK_HOURS * 60 * 60
+# A completed registration is announced to the contacts billing holds, with an
+# «это не я» link that works this many days; its answer goes to staff at this address.
+REGISTRATION_DISPUTE_DAYS = env.int("REGISTRATION_DISPUTE_DAYS", default=30)
+STAFF_ALERT_EMAIL = env.str("STAFF_ALERT_EMAIL", default="lk@rm-enser.ru")
 # SMS codes: six digits, alive SMS_CODE_LIFETIME seconds, dead after
 # SMS_CODE_MAX_ATTEMPTS wrong tries, a new one no sooner than SMS_CODE_RESEND_AFTER.
 SMS_CODE_LIFETIME = env.int("SMS_CODE_LIFETIME", default=5 * 60)
