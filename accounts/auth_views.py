@@ -34,16 +34,14 @@ from accounts.masking import mask_email, mask_phone
 from accounts.models import Contract, RegistrationRequest, User
 from accounts.passwords import (
     ResetProgress,
-    ResetTarget,
     password_reset_code_request,
     password_reset_code_user,
     password_reset_code_verify,
-    password_reset_email_send,
     password_reset_link_user,
+    password_reset_request,
     password_set,
-    reset_target,
 )
-from accounts.ratelimits import sms_limits_check, sms_limits_count
+from accounts.ratelimits import SMS_IP_LIMITS, sms_limits_check, sms_limits_count
 from accounts.registration import (
     ALREADY_REGISTERED,
     LinkInvalid,
@@ -63,7 +61,7 @@ from accounts.registration import (
     registration_user,
 )
 from accounts.roles import Action
-from accounts.sms import SmsDeliveryError
+from accounts.sms import SmsDeliveryError, sms_backend
 from accounts.views import REGISTRATION_SESSION_KEY
 from enser_cabinet.ratelimit import RateLimited, limit, limits_check, limits_count, ratelimit, typed
 
@@ -76,6 +74,10 @@ DRAFT_SESSION_KEY = "registration_draft"
 RESET_SESSION_KEY = "password_reset"
 RESET_USER_SESSION_KEY = "password_reset_user"
 CODE_SENT = "Код подтверждения отправлен на номер {phone}."
+RESET_CODE_SENT = (
+    "Если договор зарегистрирован в личном кабинете, код подтверждения отправлен "
+    "на номер телефона, указанный в нем."
+)
 
 
 def _not_me_link_for(request: HttpRequest) -> Callable[[str], str]:
@@ -318,49 +320,56 @@ def _reset_progress(request: HttpRequest) -> ResetProgress | None:
 
 @_reset_limited
 def password_reset_send(request: HttpRequest) -> HttpResponse:
-    """Chooses where to send: the registered contacts, masked. An unknown or
-    unregistered contract sees made-up ones and nothing is sent."""
+    """Chooses where to send. The same page, the same answer and the same one
+    job queued whatever the number or e-mail belongs to: this request never
+    looks it up (accounts/passwords.py)."""
     progress = _reset_progress(request)
     if progress is None:
         return redirect("accounts:password-reset")
-    target = reset_target(number=progress.number)
-    form = PasswordResetMethodForm(request.POST or None, target=target)
+    form = PasswordResetMethodForm(request.POST or None, by_email=progress.by_email)
     if request.method == "POST" and form.is_valid():
-        method = form.cleaned_data["method"]
         try:
-            if method == "email":
-                password_reset_email_send(
-                    target=target,
-                    link_for=lambda uidb64, token: request.build_absolute_uri(
-                        reverse("accounts:password-reset-link", args=[uidb64, token])
-                    ),
+            if form.cleaned_data["method"] == "email":
+                password_reset_request(
+                    identifier=progress.number, method="email", base_url=_base_url(request)
                 )
                 return render(
                     request,
                     "accounts/password_reset_sent.html",
-                    {"masked_email": target.masked_email, "hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
+                    {"by_email": progress.by_email, "hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
                 )
-            return _reset_code_send(request, progress, target)
+            return _reset_code_send(request, progress)
         except (CodeError, SmsDeliveryError) as error:
             form.add_error(None, str(error))
     return render(
         request,
         "accounts/password_reset_send.html",
-        {"form": form, "number": progress.number},
+        {"form": form, "number": progress.number, "by_email": progress.by_email},
         status=400 if form.errors else 200,
     )
 
 
-def _reset_code_send(request: HttpRequest, progress: ResetProgress, target: ResetTarget) -> HttpResponse:
-    """Raises CodeError (a wait) or SmsDeliveryError, or RateLimited over the SMS limits."""
+def _base_url(request: HttpRequest) -> str:
+    """Where the letter's link leads: this site, as the browser reached it."""
+    return request.build_absolute_uri("/")
+
+
+def _reset_code_send(request: HttpRequest, progress: ResetProgress) -> HttpResponse:
+    """Raises CodeError (a wait), SmsDeliveryError (no SMS provider) or
+    RateLimited (SMS per address): the same for any number typed."""
+    if progress.by_email:
+        raise CodeError("Для e-mail восстановление пароля возможно только по электронной почте.")
+    sms_backend()
+
+    def before_send() -> None:
+        limits_check(request, SMS_IP_LIMITS)
+
     progress = password_reset_code_request(
-        progress=progress,
-        target=target,
-        before_send=lambda phone: sms_limits_check(request, phone=phone),
+        progress=progress, base_url=_base_url(request), before_send=before_send
     )
-    sms_limits_count(request, phone=target.sms_phone)
+    limits_count(request, SMS_IP_LIMITS)
     request.session[RESET_SESSION_KEY] = progress.to_session()
-    messages.success(request, CODE_SENT.format(phone=target.masked_phone))
+    messages.success(request, RESET_CODE_SENT)
     return redirect("accounts:password-reset-code")
 
 
@@ -370,14 +379,13 @@ def password_reset_code(request: HttpRequest) -> HttpResponse:
     progress = _reset_progress(request)
     if progress is None or not progress.code_requested:
         return redirect("accounts:password-reset")
-    target = reset_target(number=progress.number)
     form = CodeForm()
     # Said above the form: the code field itself was not filled in wrong.
     step_error = ""
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "send-sms":
         try:
-            return _reset_code_send(request, progress, target)
+            return _reset_code_send(request, progress)
         except (CodeError, SmsDeliveryError) as error:
             step_error = str(error)
     elif action == "confirm":
@@ -392,7 +400,7 @@ def password_reset_code(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/password_reset_code.html",
-        {"form": form, "masked_phone": target.masked_phone, "step_error": step_error},
+        {"form": form, "step_error": step_error},
         status=400 if form.errors or step_error else 200,
     )
 
@@ -427,12 +435,17 @@ def password_reset_new(request: HttpRequest) -> HttpResponse:
         password_set(user=user, password=form.cleaned_data["new_password1"])
         for key in (RESET_SESSION_KEY, RESET_USER_SESSION_KEY):
             request.session.pop(key, None)
-        messages.success(request, "Пароль изменен. Войдите с номером договора и новым паролем.")
+        messages.success(
+            request,
+            "Пароль изменен. Войдите с номером договора и новым паролем."
+            if user.contract_id
+            else "Пароль изменен. Войдите с e-mail и новым паролем.",
+        )
         return redirect("accounts:login")
     return render(
         request,
         "accounts/password_reset_new.html",
-        {"form": form, "contract": user.contract, "password_note": password_note()},
+        {"form": form, "contract": user.contract, "email": user.email, "password_note": password_note()},
         status=400 if form.errors else 200,
     )
 

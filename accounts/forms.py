@@ -232,25 +232,45 @@ class CodeForm(forms.Form):
 
 
 class PasswordResetStartForm(forms.Form):
-    contract_number = _contract_number_field()
+    """ "Номер договора", or the e-mail of a personal account, as at sign-in."""
+
+    contract_number = _contract_number_field(
+        max_length=254, help_text="В формате 00000-ЭС или e-mail личной учетной записи"
+    )
 
     def clean_contract_number(self) -> str:
-        return _contract_number_clean(self.cleaned_data["contract_number"])
+        """The identifier as recovery keeps it: the normalized number, or the
+        e-mail in lower case."""
+        value = self.cleaned_data["contract_number"]
+        if "@" not in value:
+            return _contract_number_clean(value)
+        email = value.strip()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise forms.ValidationError(BAD_EMAIL) from None
+        return email.lower()
 
 
 class PasswordResetMethodForm(forms.Form):
+    """Where to send: no contact is shown, masked or not, so the page is the
+    same whatever the number or address typed belongs to. An e-mail typed
+    gets the letter only (a personal account has no SMS recovery)."""
+
     method = forms.ChoiceField(
         label="Куда отправить ссылку или код",
         widget=forms.RadioSelect,
         error_messages={"required": "Выберите, куда отправить: на e-mail или по SMS."},
     )
 
-    def __init__(self, *args, target, **kwargs):
+    def __init__(self, *args, by_email: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["method"].choices = [
-            ("email", f"По электронной почте: {target.masked_email}"),
-            ("sms", f"По SMS: {target.masked_phone}"),
-        ]
+        choices = [("email", "По электронной почте: на адрес e-mail, указанный в личном кабинете")]
+        if not by_email:
+            choices.append(("sms", "По SMS: на номер телефона, указанный в личном кабинете"))
+        self.fields["method"].choices = choices
+        if by_email:
+            self.fields["method"].initial = "email"
 
 
 class SetPasswordForm(NewPasswordMixin, BaseSetPasswordForm):

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from procrastinate.contrib.django import app
+from procrastinate.manager import JobManager
 
 from outbox.models import OutgoingMessage
 from outbox.services import DeliveryFailed
@@ -26,6 +27,18 @@ _queued: list[int] = []
 def _note(instance: OutgoingMessage, created: bool, **kwargs) -> None:
     if created:
         _queued.append(instance.pk)
+
+
+_batch_defer_jobs = JobManager.batch_defer_jobs
+
+
+def _noting_defer(self, *args, **kwargs):
+    # A job deferred without a message of its own (accounts.password_reset_send).
+    _queued.append(0)
+    return _batch_defer_jobs(self, *args, **kwargs)
+
+
+JobManager.batch_defer_jobs = _noting_defer
 
 
 def queue_forget() -> None:
