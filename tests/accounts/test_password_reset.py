@@ -211,3 +211,30 @@ def test_a_code_confirmed_in_one_browser_proves_nothing_in_another(client, regis
     response = client.post(CODE, {"action": "confirm", "code": "000000" if code != "000000" else "111111"})
     assertContains(response, "Неверный код подтверждения", status_code=400)
     assert client.get(NEW).status_code == 400
+
+
+def test_a_person_who_signs_in_by_e_mail_recovers_by_e_mail(client, registered):
+    from tests.conftest import make_person
+
+    make_person(email="glavbuh@teplomontazh.example", roles={registered: "accountant"})
+    response = client.post(RESET, {"contract_number": "GlavBuh@teplomontazh.example"})
+    assertRedirects(response, SEND, fetch_redirect_response=False)
+    page = client.get(SEND)
+    assertContains(page, "По электронной почте")
+    assertNotContains(page, "По SMS")
+    assertContains(client.post(SEND, {"method": "email"}), "Проверьте почту")
+    message = mail.outbox[-1]
+    assert message.to == ["glavbuh@teplomontazh.example"]
+    assert "glavbuh@teplomontazh.example" in message.body
+    link = re.search(r"http://testserver(/password/reset/link/\S+/)", message.body).group(1)
+    browser = Client()
+    browser.get(link)
+    response = browser.post(NEW, {"new_password1": FRESH, "new_password2": FRESH})
+    assertRedirects(response, LOGIN, fetch_redirect_response=False)
+    signed_in = Client().post(LOGIN, {"contract_number": "glavbuh@teplomontazh.example", "secret": FRESH})
+    assert signed_in.status_code == 302
+
+
+def test_a_malformed_e_mail_is_explained(client):
+    response = client.post(RESET, {"contract_number": "buh@"})
+    assertContains(response, "e-mail, например buh@example.ru", status_code=400)
