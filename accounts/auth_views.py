@@ -123,7 +123,13 @@ def register(request: HttpRequest) -> HttpResponse:
         user=registration_user(contract=contract),
         initial=registration_draft_initial(draft=request.session.get(DRAFT_SESSION_KEY), contract=contract),
     )
-    if request.method == "POST" and form.is_valid():
+    code_limits = _activation_code_limits(contract) if request.method == "POST" else []
+    # Guesses at the activation code: refused before the code is even compared.
+    limits_check(request, code_limits)
+    valid = request.method == "POST" and form.is_valid()
+    if "activation_code" in form.errors:
+        limits_count(request, code_limits)
+    if valid:
         data = form.cleaned_data
         by_sms = request.POST.get("action") == "send-sms" or data["method"] == "sms"
         fields = {
@@ -131,6 +137,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "email": data["email"],
             "phone": data["phone"],
             "own_request_id": request.session.get(OWN_REQUEST_SESSION_KEY),
+            "activation_code": form.activation_code,
         }
         try:
             if by_sms:
@@ -174,6 +181,13 @@ def register(request: HttpRequest) -> HttpResponse:
         {"form": form, "contract": contract, "password_note": password_note()},
         status=400 if form.errors else 200,
     )
+
+
+def _activation_code_limits(contract: Contract) -> list:
+    """Wrong activation codes per contract, when registration asks for one."""
+    if not settings.REGISTRATION_REQUIRES_CODE:
+        return []
+    return [("accounts.activation-code", typed(contract.number), "activation_code")]
 
 
 def _attempt_notice(request: HttpRequest, pending: RegistrationRequest) -> None:

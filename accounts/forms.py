@@ -11,8 +11,9 @@ from django.core.validators import validate_email
 from django.http import HttpRequest
 from phonenumber_field.formfields import PhoneNumberField
 
+from accounts.activation import ActivationCodeError, activation_code_match
 from accounts.backends import AmbiguousEmail
-from accounts.models import Contract, User
+from accounts.models import ActivationCode, Contract, User
 from accounts.registration import registration_open_by_inn
 from accounts.validators import normalize_contract_number
 
@@ -180,9 +181,31 @@ class RegistrationForm(NewPasswordMixin, forms.Form):
     def __init__(self, *args, contract, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.contract = contract
+        # The activation code the customer typed, once it matched (REGISTRATION_REQUIRES_CODE).
+        self.activation_code: ActivationCode | None = None
         self.label_password_fields()
         self.fields["contract_number"].initial = contract.number
         self.fields["contract_number"].widget.attrs["readonly"] = True
+        if settings.REGISTRATION_REQUIRES_CODE:
+            self.fields["activation_code"] = forms.CharField(
+                label="Код активации",
+                max_length=32,
+                help_text="Напечатан в счете АО «ЭнСер» или выдан сотрудниками АО «ЭнСер»",
+                widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "XXXXX-XXXXX"}),
+                error_messages={"required": "Введите код активации из счета АО «ЭнСер»."},
+            )
+            # Right after the contract number, as it belongs to it.
+            order = ["contract_number", "activation_code"]
+            self.order_fields(order + [name for name in self.fields if name not in order])
+
+    def clean_activation_code(self) -> str:
+        typed = self.cleaned_data["activation_code"]
+        try:
+            self.activation_code = activation_code_match(contract=self.contract, typed=typed)
+        except ActivationCodeError as error:
+            raise forms.ValidationError(str(error), code="activation_code") from None
+        return typed
 
     def clean_phone(self):
         return mobile_phone_clean(self.cleaned_data["phone"])

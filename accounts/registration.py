@@ -18,9 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from phonenumber_field.phonenumber import to_python
 
+from accounts.activation import ActivationCodeError, activation_code_use
 from accounts.codes import code_confirmed, code_send
 from accounts.disputes import registration_announce
-from accounts.models import ConfirmationCode, Contract, Membership, RegistrationRequest, User
+from accounts.models import ActivationCode, ConfirmationCode, Contract, Membership, RegistrationRequest, User
 from accounts.roles import Role
 from accounts.sessions import user_sessions_end
 from accounts.sms import SmsDeliveryError
@@ -159,7 +160,14 @@ def _request_create(
 
 @transaction.atomic
 def registration_email_start(
-    *, contract: Contract, email: str, phone: str, password: str, link_for, own_request_id: int | None = None
+    *,
+    contract: Contract,
+    email: str,
+    phone: str,
+    password: str,
+    link_for,
+    own_request_id: int | None = None,
+    activation_code: ActivationCode | None = None,
 ) -> RegistrationRequest:
     """Saves the request and sends the link; `link_for(token)` makes it absolute.
 
@@ -175,6 +183,7 @@ def registration_email_start(
         password=password,
         token_hash=_token_hash(token),
         own_request_id=own_request_id,
+        activation_code=activation_code,
     )
     email_queue(
         name="registration-confirm",
@@ -192,7 +201,13 @@ def registration_email_start(
 
 @transaction.atomic
 def registration_sms_start(
-    *, contract: Contract, email: str, phone: str, password: str, own_request_id: int | None = None
+    *,
+    contract: Contract,
+    email: str,
+    phone: str,
+    password: str,
+    own_request_id: int | None = None,
+    activation_code: ActivationCode | None = None,
 ) -> tuple[RegistrationRequest, ConfirmationCode]:
     """Saves the request and sends a code to `phone` (see codes.code_send)."""
     request = _request_create(
@@ -202,6 +217,7 @@ def registration_sms_start(
         phone=phone,
         password=password,
         own_request_id=own_request_id,
+        activation_code=activation_code,
     )
     code = registration_code_resend(request=request, phone=phone)
     return request, code
@@ -264,6 +280,11 @@ def _complete(
     user = registration_user(contract=contract)
     if not user.is_active:
         raise RegistrationError("Учетная запись заблокирована. Обратитесь в АО «ЭнСер».")
+    if request.activation_code_id is not None:
+        try:
+            activation_code_use(code_id=request.activation_code_id, now=now)
+        except ActivationCodeError as error:
+            raise RegistrationError(str(error)) from None
     user.password = request.password
     user.email = request.email
     user.phone = request.phone

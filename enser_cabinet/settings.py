@@ -170,6 +170,8 @@ RATE_LIMITS = {
     "registration_ip": env.str("RATE_REGISTRATION_IP", default="30/h"),
     # Notices to a pending registration's owner that someone else tried, per request.
     "registration_notice": env.str("RATE_REGISTRATION_NOTICE", default="3/d"),
+    # Activation codes typed at registration, per contract (REGISTRATION_REQUIRES_CODE).
+    "activation_code": env.str("RATE_ACTIVATION_CODE", default="5/h"),
     "sms_phone": env.str("RATE_SMS_PHONE", default="5/h"),
     "sms_phone_day": env.str("RATE_SMS_PHONE_DAY", default="10/d"),
     "sms_ip": env.str("RATE_SMS_IP", default="20/h"),
@@ -382,6 +384,11 @@ PASSWORD_RESET_TIMEOUT = CONFIRMATION_LINK_HOURS * 60 * 60
 # «это не я» link that works this many days; its answer goes to staff at this address.
 REGISTRATION_DISPUTE_DAYS = env.int("REGISTRATION_DISPUTE_DAYS", default=30)
 STAFF_ALERT_EMAIL = env.str("STAFF_ALERT_EMAIL", default="lk@rm-enser.ru")
+# Registration also asks for a one-time activation code (printed on invoices by
+# billing or issued by staff in admin), valid this many days. Off by default: the
+# manual's registration takes the INN alone.
+REGISTRATION_REQUIRES_CODE = env.bool("REGISTRATION_REQUIRES_CODE", default=False)
+ACTIVATION_CODE_DAYS = env.int("ACTIVATION_CODE_DAYS", default=90)
 # SMS codes: six digits, alive SMS_CODE_LIFETIME seconds, dead after
 # SMS_CODE_MAX_ATTEMPTS wrong tries, a new one no sooner than SMS_CODE_RESEND_AFTER.
 SMS_CODE_LIFETIME = env.int("SMS_CODE_LIFETIME", default=5 * 60)
