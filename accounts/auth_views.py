@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.codes import CodeError, code_check
 from accounts.customers import CONTRACT_SESSION_KEY
 from accounts.decorators import customer_required
+from accounts.devices import device_cookie_set
 from accounts.disputes import DisputeLinkInvalid, dispute_request, registration_dispute
 from accounts.forms import (
     CodeForm,
@@ -41,7 +42,7 @@ from accounts.passwords import (
     password_reset_request,
     password_set,
 )
-from accounts.ratelimits import SMS_IP_LIMITS, sms_limits_check, sms_limits_count
+from accounts.ratelimits import SMS_IP_LIMITS, identifier_key, sms_limits_check, sms_limits_count
 from accounts.registration import (
     ALREADY_REGISTERED,
     LinkInvalid,
@@ -84,7 +85,9 @@ def _not_me_link_for(request: HttpRequest) -> Callable[[str], str]:
     return lambda token: request.build_absolute_uri(reverse("accounts:register-not-me", args=[token]))
 
 
-def _sign_in_registered(request: HttpRequest, user: User) -> None:
+def _sign_in_registered(request: HttpRequest, user: User) -> HttpResponse:
+    """Signs in the browser that completed the registration, which from now on
+    is a known browser of the account (its device cookie), and goes home."""
     login(request, user, backend="accounts.backends.ContractPasswordBackend")
     request.session[CONTRACT_SESSION_KEY] = user.contract_id
     for key in (
@@ -98,6 +101,9 @@ def _sign_in_registered(request: HttpRequest, user: User) -> None:
     # As after a sign-in without "Запомнить данные".
     request.session.set_expiry(0)
     messages.success(request, "Регистрация завершена. Дальше входите по номеру договора и новому паролю.")
+    response = redirect("cabinet:home")
+    device_cookie_set(request, response, account_key=identifier_key(user.contract.number))
+    return response
 
 
 @sensitive_post_parameters("new_password1", "new_password2")
@@ -243,8 +249,7 @@ def _register_sms_step(request: HttpRequest, pending: RegistrationRequest) -> Ht
         except RegistrationError as error:
             step_error = str(error)
         else:
-            _sign_in_registered(request, user)
-            return redirect("cabinet:home")
+            return _sign_in_registered(request, user)
     confirmed = registration_code_confirmed(request=pending, code_id=code_id)
     has_errors = bool(phone_form.errors or code_form.errors or step_error)
     return render(
@@ -277,8 +282,7 @@ def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
     except LinkInvalid:
         return render(request, "accounts/register_link_invalid.html", status=400)
     if request.method == "POST":
-        _sign_in_registered(request, user)
-        return redirect("cabinet:home")
+        return _sign_in_registered(request, user)
     return render(request, "accounts/register_confirm.html", {"contract": pending.contract})
 
 

@@ -89,3 +89,20 @@ def test_an_e_mail_sign_in_is_remembered_the_same_way(contract):
         _sign_in(Client(), "wrong-password", number="glavbuh@teplomontazh.example")
     assert _sign_in(Client(), PASSWORD, number="glavbuh@teplomontazh.example").status_code == 429
     assert _sign_in(browser, PASSWORD, number="glavbuh@teplomontazh.example").status_code == 302
+
+
+def test_the_browser_that_completes_a_registration_is_a_known_one(first_contract, sms_outbox):
+    import re
+
+    from django.core import mail
+
+    from tests.accounts.conftest import NEW_PASSWORD, inn_client, registration_data
+
+    inn_client().post(reverse("accounts:register"), registration_data())
+    link = re.search(r"http://testserver(/register/confirm/[^\s]+/)", mail.outbox[-1].body).group(1)
+    browser = Client()
+    assert DEVICE_COOKIE in browser.post(link).cookies
+    browser.post(LOGOUT)
+    for _ in range(10):
+        _sign_in(Client(), "wrong-password", number="54321-ЭС")
+    assert _sign_in(browser, NEW_PASSWORD, number="54321-ЭС").status_code == 302
