@@ -140,3 +140,17 @@ def test_an_old_link_has_expired(registering_client, billed, settings, monkeypat
     later = time.time() + settings.REGISTRATION_DISPUTE_DAYS * 86400 + 60
     monkeypatch.setattr("django.core.signing.time.time", lambda: later)
     assertContains(Client().post(link), "Ссылка недействительна", status_code=400)
+
+
+def test_the_new_pages_cost_a_few_queries(registering_client, billed, django_assert_max_num_queries):
+    registering_client.post(REGISTER, registration_data(email="thief@mail.ru"))
+    link = re.search(r"http://testserver(/register/confirm/[^\s]+/)", mail.outbox[-1].body).group(1)
+    with django_assert_max_num_queries(4):
+        assertContains(Client().get(link), "Подтвердить")
+    Client().post(link)
+    not_me = _not_me_link(mail.outbox[-1].body)
+    with django_assert_max_num_queries(4):
+        assertContains(Client().get(not_me), "Это не я")
+    # The suspension, the staff letter queued, and the tests' queue delivering it.
+    with django_assert_max_num_queries(25):
+        assertContains(Client().post(not_me), "приостановлен")
