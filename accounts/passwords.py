@@ -39,6 +39,7 @@ from accounts.codes import (
     wrong_attempt,
 )
 from accounts.models import ConfirmationCode, User
+from accounts.ratelimits import sms_phone_limits
 from accounts.sessions import user_sessions_end
 from accounts.sms import SmsDeliveryError
 from enser_cabinet.ratelimit import (
@@ -177,8 +178,6 @@ def _reset_letter_queue(*, user: User, base_url: str) -> None:
 def _reset_code_send(*, user: User) -> int:
     """A recovery code to the account's phone, unless the phone is over its
     SMS limits (the worker has no browser to answer: it just does not send)."""
-    from accounts.ratelimits import sms_phone_limits
-
     nobody = HttpRequest()  # the limits per phone do not look at a request
     limits = sms_phone_limits(user.phone)
     try:

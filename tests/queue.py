@@ -32,10 +32,16 @@ def _note(instance: OutgoingMessage, created: bool, **kwargs) -> None:
 _batch_defer_jobs = JobManager.batch_defer_jobs
 
 
-def _noting_defer(self, *args, **kwargs):
-    # A job deferred without a message of its own (accounts.password_reset_send).
-    _queued.append(0)
-    return _batch_defer_jobs(self, *args, **kwargs)
+# Jobs that only decide which letters and SMS to queue: delivered at the
+# request's end like the messages themselves (other jobs, such as a billing
+# import, stay queued until a test runs them).
+MESSAGE_JOBS = {"accounts.password_reset_send"}
+
+
+def _noting_defer(self, jobs, *args, **kwargs):
+    if any(job.task_name in MESSAGE_JOBS for job in jobs):
+        _queued.append(0)
+    return _batch_defer_jobs(self, jobs, *args, **kwargs)
 
 
 JobManager.batch_defer_jobs = _noting_defer
