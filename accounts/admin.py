@@ -1,12 +1,18 @@
+import datetime as dt
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 
+from accounts.activation import activation_code_issue
 from accounts.invitations import membership_added_by_staff, membership_removed_by_staff
 from accounts.journal import Kind, journal_record, origin_of, person_display
 from accounts.models import (
     ActionRecord,
+    ActivationCode,
     ConfirmationCode,
     ContactPerson,
     Contract,
@@ -20,6 +26,7 @@ from accounts.people import accounts_merge
 from accounts.registration import contract_registration_reset
 from accounts.roles import Role
 from accounts.signals import security_event_send
+from enser_cabinet.formatting import format_date
 
 
 class ContractInline(admin.TabularInline):
@@ -136,15 +143,26 @@ class ContractAdmin(admin.ModelAdmin):
         "is_registered",
         "registered_at",
         "registration_method",
+        "is_disputed",
     ]
-    list_filter = [("registered_at", admin.EmptyFieldListFilter), "registration_method"]
+    list_filter = [
+        ("registered_at", admin.EmptyFieldListFilter),
+        "registration_method",
+        ("registration_disputed_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["number", "organization__inn", "organization__name"]
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
     # The contacts billing holds come only from the billing import.
-    readonly_fields = ["registered_at", "registration_method", "billing_email", "billing_phone"]
+    readonly_fields = [
+        "registered_at",
+        "registration_method",
+        "registration_disputed_at",
+        "billing_email",
+        "billing_phone",
+    ]
     inlines = [MembershipInline, ContactPersonInline]
-    actions = ["registration_reset"]
+    actions = ["registration_reset", "issue_activation_code"]
 
     def save_formset(self, request, form, formset, change):
         # Who added a person to the contract, for the people added here; staff's
@@ -173,9 +191,31 @@ class ContractAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
+    @admin.action(description="Выдать код активации", permissions=["change"])
+    def issue_activation_code(self, request, queryset):
+        """Codes are shown here once and kept only hashed: staff pass them on
+        to the customer, whose registration then asks for one
+        (REGISTRATION_REQUIRES_CODE)."""
+        for contract in queryset.order_by("number"):
+            code = activation_code_issue(contract=contract, by=request.user)
+            self.message_user(
+                request,
+                f"Код активации договора {contract.number}: {code}. Действует "
+                f"{settings.ACTIVATION_CODE_DAYS} дн., один раз; показан только сейчас, "
+                "прежние коды договора больше не действуют.",
+                messages.SUCCESS,
+            )
+
     @admin.display(boolean=True, description="зарегистрирован")
     def is_registered(self, obj: Contract) -> bool:
         return obj.is_registered
+
+    @admin.display(description="«это не я»", ordering="registration_disputed_at")
+    def is_disputed(self, obj: Contract) -> str:
+        # Shown only where it happened: a flag staff must not miss in the list.
+        if obj.registration_disputed_at is None:
+            return ""
+        return f"⚠ оспорена {format_date(obj.registration_disputed_at)}"
 
 
 @admin.register(User)
@@ -222,16 +262,92 @@ class UserAdmin(BaseUserAdmin):
             )
 
 
+class RegistrationStateFilter(admin.SimpleListFilter):
+    """Where a request stands: waiting for its confirmation, expired unconfirmed, or completed."""
+
+    title = "состояние"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("pending", "ожидает подтверждения"), ("expired", "истекла"), ("completed", "завершена")]
+
+    def queryset(self, request, queryset):
+        alive_since = timezone.now() - dt.timedelta(hours=settings.CONFIRMATION_LINK_HOURS)
+        if self.value() == "pending":
+            return queryset.filter(completed_at__isnull=True, created_at__gt=alive_since)
+        if self.value() == "expired":
+            return queryset.filter(completed_at__isnull=True, created_at__lte=alive_since)
+        if self.value() == "completed":
+            return queryset.filter(completed_at__isnull=False)
+        return queryset
+
+
 @admin.register(RegistrationRequest)
 class RegistrationRequestAdmin(admin.ModelAdmin):
-    """Registrations as they were asked for and confirmed; read-only."""
+    """Registrations as they were asked for and confirmed, pending and recent
+    ones first; read-only, but a completed one can be undone."""
 
-    list_display = ["contract", "method", "email", "phone", "created_at", "completed_at"]
-    list_filter = ["method", ("completed_at", admin.EmptyFieldListFilter)]
+    list_display = ["contract", "method", "email", "phone", "created_at", "state", "completed_at"]
+    list_filter = [RegistrationStateFilter, "method", ("completed_at", admin.EmptyFieldListFilter)]
     search_fields = ["contract__number", "email", "phone"]
     list_select_related = ["contract"]
-    exclude = ["password", "token_hash"]
+    exclude = ["password", "token_hash", "activation_code"]
     date_hierarchy = "created_at"
+    actions = ["registration_undo"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="состояние")
+    def state(self, obj: RegistrationRequest) -> str:
+        if obj.completed_at is not None:
+            return "завершена"
+        if obj.created_at + dt.timedelta(hours=settings.CONFIRMATION_LINK_HOURS) <= timezone.now():
+            return "истекла"
+        return "ожидает подтверждения"
+
+    @admin.action(
+        description="Отменить регистрацию договора (снова вход по ИНН, сеансы завершаются)",
+        permissions=["undo"],
+    )
+    def registration_undo(self, request, queryset):
+        """The contract's registration reset (contract_registration_reset), for
+        the completed requests picked that are still their contract's current one."""
+        contracts = {
+            item.contract
+            for item in queryset.filter(completed_at__isnull=False).select_related("contract")
+            if item.contract.registered_at == item.completed_at
+        }
+        ended = sum(contract_registration_reset(contract=contract) for contract in contracts)
+        if not contracts:
+            self.message_user(
+                request, "Отменять нечего: среди выбранных нет действующих регистраций.", messages.WARNING
+            )
+            return
+        self.message_user(
+            request,
+            f"Регистрация отменена: договоров {len(contracts)} "
+            f"({', '.join(sorted(c.number for c in contracts))}), завершено сеансов {ended}. "
+            "Потребитель может снова войти по ИНН и зарегистрироваться.",
+            messages.SUCCESS,
+        )
+
+    def has_undo_permission(self, request) -> bool:
+        # Undoing changes the contract: the contract's change permission.
+        return request.user.has_perm("accounts.change_contract")
+
+
+@admin.register(ActivationCode)
+class ActivationCodeAdmin(admin.ModelAdmin):
+    """Activation codes issued; the codes themselves are shown only once, when issued."""
+
+    list_display = ["contract", "created_at", "created_by", "expires_at", "used_at"]
+    search_fields = ["contract__number"]
+    list_select_related = ["contract", "created_by"]
+    exclude = ["salt", "code_hash"]
 
     def has_add_permission(self, request):
         return False

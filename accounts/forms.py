@@ -11,8 +11,9 @@ from django.core.validators import validate_email
 from django.http import HttpRequest
 from phonenumber_field.formfields import PhoneNumberField
 
+from accounts.activation import ActivationCodeError, activation_code_match
 from accounts.backends import AmbiguousEmail
-from accounts.models import Contract, User
+from accounts.models import ActivationCode, Contract, User
 from accounts.registration import registration_open_by_inn
 from accounts.validators import normalize_contract_number
 
@@ -180,9 +181,31 @@ class RegistrationForm(NewPasswordMixin, forms.Form):
     def __init__(self, *args, contract, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.contract = contract
+        # The activation code the customer typed, once it matched (REGISTRATION_REQUIRES_CODE).
+        self.activation_code: ActivationCode | None = None
         self.label_password_fields()
         self.fields["contract_number"].initial = contract.number
         self.fields["contract_number"].widget.attrs["readonly"] = True
+        if settings.REGISTRATION_REQUIRES_CODE:
+            self.fields["activation_code"] = forms.CharField(
+                label="Код активации",
+                max_length=32,
+                help_text="Напечатан в счете АО «ЭнСер» или выдан сотрудниками АО «ЭнСер»",
+                widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "XXXXX-XXXXX"}),
+                error_messages={"required": "Введите код активации из счета АО «ЭнСер»."},
+            )
+            # Right after the contract number, as it belongs to it.
+            order = ["contract_number", "activation_code"]
+            self.order_fields(order + [name for name in self.fields if name not in order])
+
+    def clean_activation_code(self) -> str:
+        typed = self.cleaned_data["activation_code"]
+        try:
+            self.activation_code = activation_code_match(contract=self.contract, typed=typed)
+        except ActivationCodeError as error:
+            raise forms.ValidationError(str(error), code="activation_code") from None
+        return typed
 
     def clean_phone(self):
         return mobile_phone_clean(self.cleaned_data["phone"])
@@ -232,25 +255,45 @@ class CodeForm(forms.Form):
 
 
 class PasswordResetStartForm(forms.Form):
-    contract_number = _contract_number_field()
+    """ "Номер договора", or the e-mail of a personal account, as at sign-in."""
+
+    contract_number = _contract_number_field(
+        max_length=254, help_text="В формате 00000-ЭС или e-mail личной учетной записи"
+    )
 
     def clean_contract_number(self) -> str:
-        return _contract_number_clean(self.cleaned_data["contract_number"])
+        """The identifier as recovery keeps it: the normalized number, or the
+        e-mail in lower case."""
+        value = self.cleaned_data["contract_number"]
+        if "@" not in value:
+            return _contract_number_clean(value)
+        email = value.strip()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise forms.ValidationError(BAD_EMAIL) from None
+        return email.lower()
 
 
 class PasswordResetMethodForm(forms.Form):
+    """Where to send: no contact is shown, masked or not, so the page is the
+    same whatever the number or address typed belongs to. An e-mail typed
+    gets the letter only (a personal account has no SMS recovery)."""
+
     method = forms.ChoiceField(
         label="Куда отправить ссылку или код",
         widget=forms.RadioSelect,
         error_messages={"required": "Выберите, куда отправить: на e-mail или по SMS."},
     )
 
-    def __init__(self, *args, target, **kwargs):
+    def __init__(self, *args, by_email: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["method"].choices = [
-            ("email", f"По электронной почте: {target.masked_email}"),
-            ("sms", f"По SMS: {target.masked_phone}"),
-        ]
+        choices = [("email", "По электронной почте: на адрес e-mail, указанный в личном кабинете")]
+        if not by_email:
+            choices.append(("sms", "По SMS: на номер телефона, указанный в личном кабинете"))
+        self.fields["method"].choices = choices
+        if by_email:
+            self.fields["method"].initial = "email"
 
 
 class SetPasswordForm(NewPasswordMixin, BaseSetPasswordForm):

@@ -61,6 +61,11 @@ class Contract(models.Model):
     # billing import, kept apart from what the customer entered.
     billing_email = models.EmailField("e-mail из биллинга", blank=True)
     billing_phone = models.CharField("телефон из биллинга", max_length=32, blank=True)
+    # Set when someone at the contacts billing holds answered the announcement
+    # of a registration with «это не я»: the account is suspended, staff look into it.
+    registration_disputed_at = models.DateTimeField(
+        "регистрация оспорена («это не я»)", null=True, blank=True
+    )
     # A database default, so that set-based inserts (the billing import) need
     # not name it. Raised by database triggers on every change of the contract's invoices,
     # their lines and its payments (settlements/migrations): statements are
@@ -197,6 +202,15 @@ class RegistrationRequest(models.Model):
     password = models.CharField("пароль (хеш)", max_length=128)
     # SHA-256 of the e-mail link's secret; the secret itself is only in the letter.
     token_hash = models.CharField("хеш ссылки", max_length=64, blank=True, db_index=True)
+    # The activation code typed (REGISTRATION_REQUIRES_CODE), spent when the registration completes.
+    activation_code = models.ForeignKey(
+        "ActivationCode",
+        verbose_name="код активации",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField("создана", default=timezone.now)
     completed_at = models.DateTimeField("завершена", null=True, blank=True)
 
@@ -361,3 +375,34 @@ class ActionRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("the journal is append-only: a record is never deleted")
+
+
+class ActivationCode(models.Model):
+    """A one-time code that opens a contract's registration besides its INN
+    (REGISTRATION_REQUIRES_CODE): printed by billing on the invoice or issued
+    by staff in admin. Kept as a keyed hash; shown once, when issued."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name="договор", on_delete=models.CASCADE, related_name="activation_codes"
+    )
+    salt = models.CharField("соль", max_length=32)
+    code_hash = models.CharField("хеш кода", max_length=64)
+    created_at = models.DateTimeField("выдан", default=timezone.now)
+    expires_at = models.DateTimeField("действует до")
+    used_at = models.DateTimeField("использован", null=True, blank=True)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name="кем выдан",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "код активации"
+        verbose_name_plural = "коды активации"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.contract}: код от {self.created_at:%d.%m.%Y}"

@@ -3,22 +3,44 @@
 from django.http import HttpRequest
 from phonenumber_field.phonenumber import PhoneNumber
 
+from accounts.devices import device_known
 from accounts.validators import normalize_contract_number
 from enser_cabinet.ratelimit import Limit, limit_rate, limits_check, limits_count, typed
 
-# Sign-in attempts per contract number (or e-mail) are counted under this
-# group, and so are the passwords typed in «Добавить договор»: one contract's
-# password is guessed no faster by either way, nor by both.
-SIGN_IN_CONTRACT_GROUP = "accounts.sign-in-contract"
+# Failed sign-ins per contract number (or e-mail) from browsers that do not
+# know the account are counted under this group (sign_in_limits), and so are
+# the passwords typed in «Добавить договор»: one contract's password is
+# guessed no faster by either way, nor by both.
+SIGN_IN_CONTRACT_GROUP = "accounts.sign-in-account"
 
 
-def contract_number_key(group: str, request: HttpRequest) -> str:
-    """What the sign-in field names: a contract number, or an e-mail (in any
-    case, counted as one), so that both ways in are limited alike."""
-    raw = request.POST.get("contract_number", "")
+def identifier_key(raw: str) -> str:
+    """A contract number or an e-mail (in any case, counted as one) as
+    limits count it, so that both ways in are limited alike."""
     if "@" in raw:
         return "email:" + raw.strip().lower()[:254]
     return normalize_contract_number(raw) or raw.strip().upper()[:40]
+
+
+def contract_number_key(group: str, request: HttpRequest) -> str:
+    """What the sign-in (or recovery) field names."""
+    return identifier_key(request.POST.get("contract_number", ""))
+
+
+def sign_in_account_key(request: HttpRequest) -> str:
+    """The account the sign-in form names, as its limits and device cookies count it."""
+    return contract_number_key("", request)
+
+
+def sign_in_limits(request: HttpRequest) -> list[Limit]:
+    """The limit failed sign-ins count against: the account's, shared by every
+    browser it does not know, or, for a browser carrying the account's device
+    cookie, that browser's own (accounts/devices.py)."""
+    account = sign_in_account_key(request)
+    device = device_known(request, account_key=account)
+    if device is not None:
+        return [("accounts.sign-in-device", typed(f"{device}:{account}"), "sign_in_device")]
+    return [(SIGN_IN_CONTRACT_GROUP, typed(account), "sign_in_contract")]
 
 
 def inn_rate(group: str, request: HttpRequest) -> str | None:
@@ -35,15 +57,22 @@ def inn_rate(group: str, request: HttpRequest) -> str | None:
 def password_reset_contract_key(group: str, request: HttpRequest) -> str:
     if "contract_number" in request.POST:
         return contract_number_key(group, request)
-    return request.session.get("password_reset", {}).get("number", "")
+    return identifier_key(request.session.get("password_reset", {}).get("number", ""))
 
 
-def _sms_limits(phone: PhoneNumber | str) -> list[Limit]:
+def sms_phone_limits(phone: PhoneNumber | str) -> list[Limit]:
+    """SMS per phone number, whoever asks: they need no request to count."""
     return [
         ("accounts.sms-phone", typed(str(phone)), "sms_phone"),
         ("accounts.sms-phone-day", typed(str(phone)), "sms_phone_day"),
-        ("accounts.sms-ip", "ip", "sms_ip"),
     ]
+
+
+SMS_IP_LIMITS: list[Limit] = [("accounts.sms-ip", "ip", "sms_ip")]
+
+
+def _sms_limits(phone: PhoneNumber | str) -> list[Limit]:
+    return [*sms_phone_limits(phone), *SMS_IP_LIMITS]
 
 
 def sms_limits_check(request: HttpRequest, *, phone: PhoneNumber | str) -> None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("register/", auth_views.register, name="register"),
     path("register/confirm/<str:token>/", auth_views.register_confirm, name="register-confirm"),
+    path("register/not-me/<str:token>/", auth_views.register_not_me, name="register-not-me"),
     path("password/reset/", auth_views.password_reset, name="password-reset"),
     path("password/reset/send/", auth_views.password_reset_send, name="password-reset-send"),
     path("password/reset/code/", auth_views.password_reset_code, name="password-reset-code"),

@@ -9,10 +9,11 @@ from django.views.decorators.http import require_POST
 from accounts.contacts import contacts_for
 from accounts.customers import CONTRACT_SESSION_KEY, request_contract, user_first_contract_id
 from accounts.decorators import customer_required
+from accounts.devices import device_cookie_set
 from accounts.forms import SignInForm
-from accounts.ratelimits import SIGN_IN_CONTRACT_GROUP
+from accounts.ratelimits import sign_in_account_key, sign_in_limits
 from accounts.roles import Action
-from enser_cabinet.ratelimit import limit, ratelimit
+from enser_cabinet.ratelimit import limit, limits_check, limits_count, ratelimit
 
 REGISTRATION_SESSION_KEY = "registration_contract_id"
 
@@ -20,13 +21,6 @@ REGISTRATION_SESSION_KEY = "registration_contract_id"
 @sensitive_post_parameters("secret")
 @never_cache
 @ratelimit(key="ip", rate=limit("sign_in_ip"), method="POST", block=True)
-@ratelimit(
-    group=SIGN_IN_CONTRACT_GROUP,
-    key="accounts.ratelimits.contract_number_key",
-    rate=limit("sign_in_contract"),
-    method="POST",
-    block=True,
-)
 @ratelimit(
     group="accounts.inn",
     key="accounts.ratelimits.contract_number_key",
@@ -38,6 +32,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request_contract(request) is not None:
         return redirect("cabinet:home")
     form = SignInForm(request.POST or None, request=request)
+    limits = sign_in_limits(request) if request.method == "POST" else []
+    # Over the limit of this browser (known or not), refused before the password is checked.
+    limits_check(request, limits)
     if request.method == "POST" and form.is_valid():
         contract = form.registration_contract
         if contract is not None:
@@ -51,7 +48,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.user.contract_id if form.email is None else user_first_contract_id(user=form.user)
         )
         request.session.set_expiry(None if form.cleaned_data["remember"] else 0)
-        return redirect(_next_url(request) or "cabinet:home")
+        response = redirect(_next_url(request) or "cabinet:home")
+        device_cookie_set(request, response, account_key=sign_in_account_key(request))
+        return response
+    if form.errors:
+        limits_count(request, limits)
     return render(request, "accounts/login.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -167,9 +167,15 @@ RATE_LIMITS = {
     # Sign-in: per address, per contract number, and INN guesses per contract.
     "sign_in_ip": env.str("RATE_SIGN_IN_IP", default="30/10m"),
     "sign_in_contract": env.str("RATE_SIGN_IN_CONTRACT", default="10/10m"),
+    # Failed sign-ins of a browser that signed in to that account before (its device cookie).
+    "sign_in_device": env.str("RATE_SIGN_IN_DEVICE", default="10/10m"),
     "inn_contract": env.str("RATE_INN_CONTRACT", default="10/h"),
     # Registration, SMS codes, password recovery and change.
     "registration_ip": env.str("RATE_REGISTRATION_IP", default="30/h"),
+    # Notices to a pending registration's owner that someone else tried, per request.
+    "registration_notice": env.str("RATE_REGISTRATION_NOTICE", default="3/d"),
+    # Activation codes typed at registration, per contract (REGISTRATION_REQUIRES_CODE).
+    "activation_code": env.str("RATE_ACTIVATION_CODE", default="5/h"),
     "sms_phone": env.str("RATE_SMS_PHONE", default="5/h"),
     "sms_phone_day": env.str("RATE_SMS_PHONE_DAY", default="10/d"),
     "sms_ip": env.str("RATE_SMS_IP", default="20/h"),
@@ -242,6 +248,9 @@ STAFF_SESSION_IDLE = env.int("STAFF_SESSION_IDLE", default=30 * 60)
 # How an authenticator app names the account: "АО «ЭнСер»:admin".
 OTP_TOTP_ISSUER = "АО «ЭнСер»"
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+# A browser that signed in keeps a device cookie this long (accounts/devices.py):
+# its failed sign-ins are limited apart from unknown browsers'.
+DEVICE_COOKIE_DAYS = env.int("DEVICE_COOKIE_DAYS", default=365)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Behind a reverse proxy that sets X-Forwarded-Proto and appends the
 # client's address to X-Forwarded-For. Only requests from TRUSTED_PROXIES
@@ -377,6 +386,15 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 2 * APPEAL_MAX_FILES
 # Links in registration and password-recovery e-mails work this long, once.
 CONFIRMATION_LINK_HOURS = env.int("CONFIRMATION_LINK_HOURS", default=24)
 PASSWORD_RESET_TIMEOUT = CONFIRMATION_LINK_HOURS * 60 * 60
+# A completed registration is announced to the contacts billing holds, with an
+# «это не я» link that works this many days; its answer goes to staff at this address.
+REGISTRATION_DISPUTE_DAYS = env.int("REGISTRATION_DISPUTE_DAYS", default=30)
+STAFF_ALERT_EMAIL = env.str("STAFF_ALERT_EMAIL", default="lk@rm-enser.ru")
+# Registration also asks for a one-time activation code (printed on invoices by
+# billing or issued by staff in admin), valid this many days. Off by default: the
+# manual's registration takes the INN alone.
+REGISTRATION_REQUIRES_CODE = env.bool("REGISTRATION_REQUIRES_CODE", default=False)
+ACTIVATION_CODE_DAYS = env.int("ACTIVATION_CODE_DAYS", default=90)
 # SMS codes: six digits, alive SMS_CODE_LIFETIME seconds, dead after
 # SMS_CODE_MAX_ATTEMPTS wrong tries, a new one no sooner than SMS_CODE_RESEND_AFTER.
 SMS_CODE_LIFETIME = env.int("SMS_CODE_LIFETIME", default=5 * 60)

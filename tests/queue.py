@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from procrastinate.contrib.django import app
+from procrastinate.manager import JobManager
 
 from outbox.models import OutgoingMessage
 from outbox.services import DeliveryFailed
@@ -26,6 +27,24 @@ _queued: list[int] = []
 def _note(instance: OutgoingMessage, created: bool, **kwargs) -> None:
     if created:
         _queued.append(instance.pk)
+
+
+_batch_defer_jobs = JobManager.batch_defer_jobs
+
+
+# Jobs that only decide which letters and SMS to queue: delivered at the
+# request's end like the messages themselves (other jobs, such as a billing
+# import, stay queued until a test runs them).
+MESSAGE_JOBS = {"accounts.password_reset_send"}
+
+
+def _noting_defer(self, jobs, *args, **kwargs):
+    if any(job.task_name in MESSAGE_JOBS for job in jobs):
+        _queued.append(0)
+    return _batch_defer_jobs(self, jobs, *args, **kwargs)
+
+
+JobManager.batch_defer_jobs = _noting_defer
 
 
 def queue_forget() -> None:

@@ -62,7 +62,7 @@ def test_registration_makes_the_account_the_first_administrator(first_contract):
     client = inn_client()
     client.post(reverse("accounts:register"), registration_data())
     link = re.search(r"http://testserver(/register/confirm/[^\s]+/)", mail.outbox[-1].body).group(1)
-    assertRedirects(client.get(link), HOME, fetch_redirect_response=False)
+    assertRedirects(client.post(link), HOME, fetch_redirect_response=False)
     user = User.objects.get(contract=first_contract)
     assert list(user.memberships.values_list("contract__number", "role")) == [("54321-ЭС", Role.ADMIN)]
     assert client.get(HOME).status_code == 200

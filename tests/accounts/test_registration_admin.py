@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.sessions.models import Session
@@ -67,3 +69,65 @@ def test_registration_requests_are_read_only_in_admin(admin_client, registering_
     assertContains(page, "ivanov@mail.ru")
     assertContains(page, "54321-ЭС")
     assert admin_client.get(reverse("admin:accounts_registrationrequest_add")).status_code == 403
+
+
+def test_staff_see_pending_and_recent_registrations_by_state(admin_client, contract, clock):
+    from accounts.models import RegistrationRequest
+
+    other = make_contract(number="54321-ЭС", inn="7456009877", kpp="745601001", registered=False)
+    third = make_contract(number="54322-ЭС", inn="7456009877", kpp="745601001", registered=False)
+    now = clock.now
+    RegistrationRequest.objects.create(
+        contract=other, method="email", email="pending@mail.ru", phone="+79025550112", created_at=now
+    )
+    RegistrationRequest.objects.create(
+        contract=third,
+        method="sms",
+        email="old@mail.ru",
+        phone="+79025550113",
+        created_at=now - dt.timedelta(days=2),
+    )
+    RegistrationRequest.objects.create(
+        contract=contract,
+        method="email",
+        email="done@mail.ru",
+        phone="+79025550114",
+        created_at=now - dt.timedelta(hours=1),
+        completed_at=contract.registered_at,
+    )
+    url = reverse("admin:accounts_registrationrequest_changelist")
+    page = admin_client.get(url)
+    for text in ["ожидает подтверждения", "истекла", "завершена", "pending@mail.ru", "old@mail.ru"]:
+        assertContains(page, text)
+    for state, shown, hidden in [
+        ("pending", "pending@mail.ru", "old@mail.ru"),
+        ("expired", "old@mail.ru", "done@mail.ru"),
+        ("completed", "done@mail.ru", "pending@mail.ru"),
+    ]:
+        page = admin_client.get(url, {"state": state})
+        assertContains(page, shown)
+        assertNotContains(page, hidden)
+
+
+def test_staff_undo_a_completed_registration_from_its_request(admin_client, registering_client):
+    import re
+
+    from django.core import mail
+
+    from accounts.models import RegistrationRequest
+
+    registering_client.post(reverse("accounts:register"), registration_data())
+    link = re.search(r"http://testserver(/register/confirm/[^\s]+/)", mail.outbox[-1].body).group(1)
+    customer = Client()
+    customer.post(link)
+    assert customer.get(reverse("cabinet:home")).status_code == 200
+    done = RegistrationRequest.objects.get(completed_at__isnull=False)
+    response = admin_client.post(
+        reverse("admin:accounts_registrationrequest_changelist"),
+        {"action": "registration_undo", "_selected_action": [done.pk]},
+        follow=True,
+    )
+    assertContains(response, "Регистрация отменена: договоров 1 (54321-ЭС), завершено сеансов 1")
+    contract = Contract.objects.get(number="54321-ЭС")
+    assert not contract.is_registered
+    assert customer.get(reverse("cabinet:home")).status_code == 302

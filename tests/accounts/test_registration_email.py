@@ -52,7 +52,7 @@ def test_saving_sends_a_russian_letter_with_text_and_html(registering_client, fi
 def test_opening_the_link_registers_and_signs_in(registering_client, first_contract):
     link = _register_by_email(registering_client)
     browser = Client()  # the letter may be opened anywhere
-    response = browser.get(link)
+    response = browser.post(link)
     assertRedirects(response, reverse("cabinet:home"), fetch_redirect_response=False)
     first_contract.refresh_from_db()
     assert first_contract.is_registered
@@ -69,9 +69,9 @@ def test_opening_the_link_registers_and_signs_in(registering_client, first_contr
 
 def test_a_used_link_says_to_register_again(registering_client, first_contract):
     link = _register_by_email(registering_client)
-    assert Client().get(link).status_code == 302
+    assert Client().post(link).status_code == 302
     again = Client()
-    response = again.get(link)
+    response = again.post(link)
     assertContains(response, "Пройдите регистрацию заново", status_code=400)
     assert SESSION_KEY not in again.session
 
@@ -82,7 +82,7 @@ def test_an_expired_link_says_to_register_again_and_the_inn_still_works(
     settings.CONFIRMATION_LINK_HOURS = 24
     link = _register_by_email(registering_client)
     clock.advance(hours=24, seconds=1)
-    response = Client().get(link)
+    response = Client().post(link)
     assertContains(response, "Срок действия ссылки истек", status_code=400)
     first_contract.refresh_from_db()
     assert not first_contract.is_registered
@@ -92,7 +92,7 @@ def test_an_expired_link_says_to_register_again_and_the_inn_still_works(
 def test_a_link_just_within_its_life_works(registering_client, first_contract, clock):
     link = _register_by_email(registering_client)
     clock.advance(hours=23, minutes=59)
-    assert Client().get(link).status_code == 302
+    assert Client().post(link).status_code == 302
 
 
 @pytest.mark.parametrize("token", ["x", "A" * 43, "../../admin"])
@@ -107,8 +107,8 @@ def test_a_forged_link_is_refused(registering_client, first_contract, token):
 def test_only_the_latest_link_works(registering_client, first_contract):
     first = _register_by_email(registering_client, email="old@mail.ru")
     second = _register_by_email(registering_client, email="ivanov@mail.ru")
-    assert Client().get(first).status_code == 400
-    assert Client().get(second).status_code == 302
+    assert Client().post(first).status_code == 400
+    assert Client().post(second).status_code == 302
     assert User.objects.get(contract=first_contract).email == "ivanov@mail.ru"
 
 
@@ -121,7 +121,7 @@ def test_a_pending_link_cannot_overwrite_a_registration_done_meanwhile(first_con
     user = User(username=first_contract.number, contract=first_contract, email="owner@mail.ru")
     user.set_password("Owner-Pass-2024")
     user.save()
-    response = Client().get(late)
+    response = Client().post(late)
     assert response.status_code == 400
     user.refresh_from_db()
     assert user.email == "owner@mail.ru" and user.check_password("Owner-Pass-2024")

@@ -9,6 +9,7 @@ from pytest_django.asserts import assertContains
 from accounts.models import ConfirmationCode, RegistrationRequest
 from accounts.views import REGISTRATION_SESSION_KEY
 from tests.accounts.conftest import FIRST_INN, FIRST_NUMBER, registration_data
+from tests.conftest import make_contract
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("accounts:login")
@@ -61,10 +62,14 @@ def test_sms_sends_per_phone_per_day(first_contract, rates, clock, sms_outbox):
     """A number typed at registration gets a few codes a day, whichever
     browser and address ask for them: the form is no way to flood a phone."""
     rates["sms_phone"], rates["sms_phone_day"] = "100/h", "2/d"
+    # Three contracts of one organization: a contract's pending request is never replaced.
+    numbers = [FIRST_NUMBER, "54322-ЭС", "54323-ЭС"]
+    for number in numbers[1:]:
+        make_contract(number=number, inn=FIRST_INN, kpp="745601001", registered=False)
     statuses = []
-    for index in range(3):
+    for index, number in enumerate(numbers):
         client = Client(REMOTE_ADDR=f"10.0.3.{index}")
-        client.post(LOGIN, {"contract_number": FIRST_NUMBER, "secret": FIRST_INN})
+        client.post(LOGIN, {"contract_number": number, "secret": FIRST_INN})
         statuses.append(client.post(REGISTER, registration_data(method="sms", action="send-sms")))
         clock.advance(seconds=61)  # past the wait between codes
     assert [response.status_code for response in statuses[:2]] == [302, 302]

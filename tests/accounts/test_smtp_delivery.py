@@ -27,7 +27,7 @@ def test_registration_letter_arrives_over_smtp_and_its_link_works(smtp_server, r
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "договор 54321-ЭС" in text and "Завершить регистрацию" in html
     link = re.search(r"http://testserver(/register/confirm/\S+/)", text).group(1)
-    assertRedirects(Client().get(link), reverse("cabinet:home"), fetch_redirect_response=False)
+    assertRedirects(Client().post(link), reverse("cabinet:home"), fetch_redirect_response=False)
     assert User.objects.get(username="54321-ЭС").contract.is_registered
 
 
@@ -47,7 +47,7 @@ def test_a_refused_letter_waits_for_its_next_attempt_and_then_arrives(smtp_serve
     [(recipients, letter)] = smtp_server.messages
     assert recipients == ["ivanov@mail.ru"]
     link = re.search(r"http://testserver(/register/confirm/\S+/)", letter.get_body(("plain",)).get_content())
-    assertRedirects(Client().get(link.group(1)), reverse("cabinet:home"), fetch_redirect_response=False)
+    assertRedirects(Client().post(link.group(1)), reverse("cabinet:home"), fetch_redirect_response=False)
     message.refresh_from_db()
     assert (message.state, message.attempts, message.body) == (OutgoingMessage.State.SENT, 2, "")
 

@@ -28,6 +28,7 @@ PUBLIC = {
     "accounts:logout",
     "accounts:register",
     "accounts:register-confirm",
+    "accounts:register-not-me",
     "accounts:password-reset",
     "accounts:password-reset-send",
     "accounts:password-reset-code",
@@ -65,6 +66,9 @@ PARAMS: dict[tuple[str, str], Param] = {
     ("appeals:detail", "number"): Param(lambda w: w.appeal.number),
     # E-mailed links: a made-up token must be refused, whoever holds it.
     ("accounts:register-confirm", "token"): Param(lambda w: "Zm9yZ2VkLXRva2Vu", secret=True),
+    ("accounts:register-not-me", "token"): Param(
+        lambda w: "eyJyIjoxLCJjIjoxfQ:forged:signature", secret=True
+    ),
     ("accounts:password-reset-link", "uidb64"): Param(lambda w: w.a_uidb64, secret=True),
     ("accounts:password-reset-link", "token"): Param(lambda w: "c0ffee-0123456789abcdef", secret=True),
     ("accounts:invitation", "token"): Param(lambda w: "Zm9yZ2VkLWludml0YXRpb24", secret=True),

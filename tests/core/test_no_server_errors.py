@@ -438,6 +438,11 @@ def _first_sign_in(world) -> Client:
 
 
 def _registration_sms(world) -> Client:
+    from accounts.models import RegistrationRequest
+
+    # Each fresh state starts as if the last browser's request had expired:
+    # a pending registration is never replaced from another browser.
+    RegistrationRequest.objects.filter(completed_at__isnull=True).delete()
     client = _first_sign_in(world)
     response = client.post(
         reverse("accounts:register"),
@@ -579,6 +584,9 @@ REFUSAL_WRITES = {
     # A wrong SMS code counts as one of the few tries the code allows.
     ("accounts:register", "accounts_confirmationcode"),
     ("accounts:password-reset-code", "accounts_confirmationcode"),
+    # A second claimant of a contract whose registration is in progress is
+    # refused (409), and the pending request's owner is told of it.
+    ("accounts:register", "outbox_outgoingmessage"),
 }
 
 

@@ -29,6 +29,7 @@ PUBLIC_PAGES = [
     "/password/reset/new/",  # without a confirmed reset: the "link is invalid" page
     "/register/confirm/no-such-token/",
     "/people/invitation/no-such-token/",
+    "/register/not-me/no-such-token/",
     "/appeals/new/",
     "/appeals/edo/",
     "/no-such-page/",
