@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from accounts.backends import ContractPasswordBackend
+from accounts.journal import Kind, Origin, journal_record
 from accounts.models import Contract, Membership, User
 from accounts.roles import Access, Role
 
@@ -141,7 +142,9 @@ class AddResult:
     contract: Contract | None = None
 
 
-def contract_add(*, user: User, current: Contract, number: str, password: str) -> AddResult:
+def contract_add(
+    *, user: User, current: Contract, number: str, password: str, origin: Origin | None = None
+) -> AddResult:
     """Makes the person Администратор of another registered contract of the
     organization of `current` (the same INN) when `password` is the password
     of that contract's own account, as signing in by its number would check.
@@ -165,6 +168,13 @@ def contract_add(*, user: User, current: Contract, number: str, password: str) -
     try:
         with transaction.atomic():
             Membership.objects.create(user=user, contract=account.contract, role=Role.ADMIN, created_by=user)
+            journal_record(
+                action=Kind.CONTRACT_ADDED,
+                user=user,
+                contract=account.contract,
+                details=f"Администратор, добавлен по паролю договора из кабинета договора {current.number}",
+                origin=origin,
+            )
     except IntegrityError:
         # Added a moment ago by the person's other request.
         return AddResult(AddOutcome.ALREADY, account.contract)

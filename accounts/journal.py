@@ -36,6 +36,7 @@ SECURITY_KINDS = {
             Kind.PERSON_ADDED,
             Kind.ROLE_CHANGED,
             Kind.PERSON_REMOVED,
+            Kind.CONTRACT_ADDED,
         )
     },
 }

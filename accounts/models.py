@@ -332,6 +332,7 @@ class ActionRecord(models.Model):
         PERSON_ADDED = "person_added", "Добавлен сотрудник"
         ROLE_CHANGED = "role_changed", "Изменена роль"
         PERSON_REMOVED = "person_removed", "Закрыт доступ сотрудника"
+        CONTRACT_ADDED = "contract_added", "Добавлен договор"
 
     at = models.DateTimeField("когда", default=timezone.now)
     user = models.ForeignKey(

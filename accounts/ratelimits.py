@@ -40,7 +40,13 @@ def sign_in_limits(request: HttpRequest) -> list[Limit]:
     device = device_known(request, account_key=account)
     if device is not None:
         return [("accounts.sign-in-device", typed(f"{device}:{account}"), "sign_in_device")]
-    return [(SIGN_IN_CONTRACT_GROUP, typed(account), "sign_in_contract")]
+    return account_limits(request)
+
+
+def account_limits(request: HttpRequest) -> list[Limit]:
+    """The account's limit of wrong passwords typed for it in browsers that
+    do not know it: at sign-in, and in «Добавить договор»."""
+    return [(SIGN_IN_CONTRACT_GROUP, typed(sign_in_account_key(request)), "sign_in_contract")]
 
 
 def inn_rate(group: str, request: HttpRequest) -> str | None:

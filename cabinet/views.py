@@ -16,14 +16,15 @@ from accounts.customers import (
     request_contracts,
 )
 from accounts.decorators import customer_required
+from accounts.journal import origin_of
 from accounts.models import Contract
-from accounts.ratelimits import SIGN_IN_CONTRACT_GROUP
+from accounts.ratelimits import account_limits
 from accounts.roles import Access, Action
 from accounts.validators import normalize_contract_number
 from accounts.views import REGISTRATION_SESSION_KEY
 from cabinet.forms import ADD_REFUSED, ContractAddForm, ContractSelectForm
 from cabinet.overview import contracts_overview
-from enser_cabinet.ratelimit import limit, ratelimit
+from enser_cabinet.ratelimit import limit, limits_check, limits_count, ratelimit
 from enser_cabinet.versioned import CSRF_FILLED_IN, contract_key, contracts_key, lazy_html, render_page
 from settlements.ledger import contract_balance
 
@@ -116,15 +117,6 @@ def _back_to(request: HttpRequest, target: str, access: Access) -> str | None:
 @sensitive_post_parameters("password")
 @customer_required(Action.CONTRACTS_ADD)
 @ratelimit(key="ip", rate=limit("sign_in_ip"), method="POST", block=True)
-@ratelimit(
-    # The password of a contract is guessed here no more often than at sign-in,
-    # and not as often again: the two count together per contract number.
-    group=SIGN_IN_CONTRACT_GROUP,
-    key="accounts.ratelimits.contract_number_key",
-    rate=limit("sign_in_contract"),
-    method="POST",
-    block=True,
-)
 def contract_add_view(request: HttpRequest) -> HttpResponse:
     """«Добавить договор»: the administrator adds another registered contract
     of the organization by its number and its password, and becomes its
@@ -134,10 +126,18 @@ def contract_add_view(request: HttpRequest) -> HttpResponse:
         return _registration_start(request, number=request.POST.get("contract_number", ""))
     form = ContractAddForm(request.POST or None)
     unregistered = None
+    # The password of a contract is guessed here no more often than at sign-in,
+    # and not as often again: wrong ones count together per contract number.
+    limits = account_limits(request) if request.method == "POST" else []
+    limits_check(request, limits)
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["contract_number"]
         result = contract_add(
-            user=request.user, current=current, number=number, password=form.cleaned_data["password"]
+            user=request.user,
+            current=current,
+            number=number,
+            password=form.cleaned_data["password"],
+            origin=origin_of(request),
         )
         if result.outcome is AddOutcome.ADDED:
             request.session[CONTRACT_SESSION_KEY] = result.contract.pk
@@ -149,6 +149,7 @@ def contract_add_view(request: HttpRequest) -> HttpResponse:
             unregistered = result.contract
         else:
             form.add_error(None, ADD_REFUSED)
+            limits_count(request, limits)
     return render(
         request,
         "cabinet/contract_add.html",

@@ -10,10 +10,11 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from accounts.customers import CONTRACT_SESSION_KEY
-from accounts.models import Membership
+from accounts.models import ActionRecord, Membership
 from accounts.roles import Role
 from accounts.views import REGISTRATION_SESSION_KEY
 from cabinet.forms import ADD_REFUSED
+from security.models import SecurityEvent
 from tests.conftest import PASSWORD, client_for, make_contract, make_person, person_client
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,11 @@ def test_the_right_password_makes_the_administrator_administrator_of_it(customer
     assertContains(page, f'<option value="{contract.pk}">12345-ЭС · ООО «Тепломонтаж»</option>')
     # The contract's own account is untouched: it still signs in by its number.
     assert second.user.check_password(SECOND_PASSWORD)
+    # Both journals have it: the customer's, and staff's security log.
+    record = ActionRecord.objects.get(action=ActionRecord.Kind.CONTRACT_ADDED)
+    assert (record.user, record.contract) == (contract.user, second)
+    assert "12345-ЭС" in record.details
+    assert SecurityEvent.objects.filter(kind="people_changed", contract=second, user=contract.user).exists()
 
 
 def test_a_person_of_their_own_account_adds_it_too(contract, second):
