@@ -38,6 +38,7 @@ class Action(StrEnum):
     CONTACTS_EDIT = "contacts_edit"  # changing the contacts
     PASSWORD_CHANGE = "password_change"  # noqa: S105 ("Изменить пароль", the person's own)
     PEOPLE = "people"  # the contract's people and their roles
+    NOTIFICATIONS = "notifications"  # "Уведомления": the person's own, and their settings
 
 
 ADMIN, ACCOUNTANT, ENGINEER, VIEWER = Role.ADMIN, Role.ACCOUNTANT, Role.ENGINEER, Role.VIEWER
@@ -59,6 +60,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.CONTACTS_EDIT: frozenset({ADMIN}),
     Action.PASSWORD_CHANGE: EVERYONE,
     Action.PEOPLE: frozenset({ADMIN}),
+    Action.NOTIFICATIONS: EVERYONE,
 }
 
 

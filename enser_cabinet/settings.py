@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "outbox",
     "billing",
     "paydocs",
+    "notices",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Fills the unread count into cabinet pages, cached ones included.
+    "notices.middleware.UnreadCountMiddleware",
     "staff.sessions.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -129,6 +132,13 @@ if not _EMBEDDED_DATABASE:
     INSTALLED_APPS.insert(0, "procrastinate.contrib.django")
 # Sent letters and SMS are kept this long in admin's outbox.
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=90)
+
+# Notifications (notices/): the cabinet's address for links in letters made
+# by periodic jobs, which have no request; the debt reminder's day of the
+# month and the debt (roubles) above which it is sent.
+CABINET_URL = env.str("CABINET_URL", default="http://127.0.0.1:8000").rstrip("/")
+NOTICES_DEBT_DAY = env.int("NOTICES_DEBT_DAY", default=20)
+NOTICES_DEBT_THRESHOLD = env.str("NOTICES_DEBT_THRESHOLD", default="0.00")
 
 # Rate-limit counters must be shared by every worker: Redis in production.
 # The development default is a per-process cache, which is enough for one

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("paydocs.urls")),
     path("readings/", include("meters.urls")),
     path("appeals/", include("appeals.urls")),
+    path("notifications/", include("notices.urls")),
 ]
 
 handler400 = "enser_cabinet.views.bad_request"
