@@ -112,7 +112,7 @@ def _recipients(event: str, contract_ids: list[int]) -> dict[int, list[_Recipien
         recipient = _Recipient(
             person_id=person_id,
             email=email or "",
-            phone=str(phone or ""),
+            phone=getattr(phone, "as_e164", "") if phone else "",
             digest=person_id in digest,
             in_app=wanted[Channel.IN_APP],
             wants_email=wanted[Channel.EMAIL] and bool(email),
