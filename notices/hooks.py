@@ -27,7 +27,12 @@ def imported_notify(*, invoice_ids: list[int], payment_ids: list[int]) -> int:
     """New invoices and payments of an import, each told once (its number or
     its payment document and date is the period)."""
     invoices = list(Invoice.objects.filter(pk__in=invoice_ids).select_related("contract").order_by("pk"))
-    payments = list(Payment.objects.filter(pk__in=payment_ids).select_related("contract").order_by("pk"))
+    # A refund or a correction (a negative amount) is no payment received.
+    payments = list(
+        Payment.objects.filter(pk__in=payment_ids, amount__gt=0)
+        .select_related("contract")
+        .order_by("date", "pk")
+    )
     owed = balances(contract_ids=sorted({row.contract_id for row in [*invoices, *payments]}))
     made = notify_many(
         Event.INVOICE,

@@ -35,3 +35,14 @@ def texts() -> list[OutgoingMessage]:
     return list(
         OutgoingMessage.objects.filter(channel=OutgoingMessage.Channel.SMS, name="notice").order_by("pk")
     )
+
+
+@pytest.fixture
+def choices(db) -> dict:
+    """An appeal form's choices, as tests/appeals has them."""
+    from appeals.models import AppealType, Branch, PremisesType
+
+    premises, _ = PremisesType.objects.get_or_create(name="Нежилое помещение в МКД")
+    appeal_type, _ = AppealType.objects.get_or_create(name="Перерасчет")
+    branch, _ = Branch.objects.get_or_create(name="АО «ЭнСер»", defaults={"email": "branch@rm-enser.ru"})
+    return {"premises_type": premises, "appeal_type": appeal_type, "branch": branch}
