@@ -1,5 +1,6 @@
 """`python -m bench`: the PDF statement benchmarks; `python -m bench queue`:
-the job queue's (bench/queue.py, on a database of its own)."""
+the job queue's (bench/queue.py, on a database of its own); `python -m bench
+notices`: the readings window's notifications (bench/notices.py, likewise)."""
 
 import os
 import sys
@@ -8,6 +9,10 @@ if sys.argv[1:2] == ["queue"]:
     from bench.queue import main as queue_main
 
     queue_main(sys.argv[2:])  # sets Django up on its own database
+elif sys.argv[1:2] == ["notices"]:
+    from bench.notices import main as notices_main
+
+    notices_main(sys.argv[2:])  # sets Django up on its own database
 else:
     import django
 
