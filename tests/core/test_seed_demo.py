@@ -175,3 +175,15 @@ def test_the_chief_accountant_signs_in_by_e_mail(seeded):
     charges = client.get(reverse("settlements:charges"), june)
     assertContains(charges, "ЭРО-202206-12346")
     assertContains(charges, "Номер Договора: <strong>12346-ЭС</strong>")
+
+
+def test_the_demo_people_have_notifications_of_their_role_once(seeded):
+    from notices.models import Notification
+
+    made = Notification.objects.count()
+    accountant = User.objects.get(email="glavbuh@teplomontazh.example")
+    told = set(Notification.objects.filter(person=accountant).values_list("event", flat=True))
+    assert {"invoice", "debt"} <= told and "window_open" not in told  # not the accountant's
+    assert Notification.objects.filter(person__username="12345-ЭС", event="window_open").exists()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Notification.objects.count() == made

@@ -17,6 +17,7 @@ from enser_cabinet.demo.customers import (
 )
 from enser_cabinet.demo.ledger import demo_extra_payment_seed, demo_ledger_seed
 from enser_cabinet.demo.meters import demo_meters_seed
+from enser_cabinet.demo.notices import demo_notices_seed
 
 
 class Command(BaseCommand):
@@ -68,6 +69,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Создано начислений: {invoices}, оплат: {payments}.")
         self.stdout.write(demo_meters_seed(contracts=[registered, second, unregistered], today=today))
         demo_supplier_bank_seed()
+        self.stdout.write(demo_notices_seed(contracts=[registered, second], today=today))
         self.stdout.write("Демо-входы:\n" + "\n".join(demo_sign_ins(registered, unregistered)))
 
 
