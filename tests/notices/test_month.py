@@ -100,3 +100,33 @@ def test_the_debt_reminder_waits_for_its_day_and_skips_small_debts(contract, peo
         people.admin.email,
         people.accountant.email,
     }
+
+
+def test_the_daily_jobs_are_periodic_tasks_of_the_workers():
+    from procrastinate.contrib.django import app
+
+    schedules = {
+        task.task.name: task.cron
+        for task in app.periodic_registry.periodic_tasks.values()
+        if task.task.name.startswith("notices.")
+    }
+    assert schedules == {
+        "notices.window_open": "0 4 * * *",
+        "notices.window_closing": "5 4 * * *",
+        "notices.verification": "10 4 * * *",
+        "notices.debt": "15 4 * * *",
+        "notices.digest": "0 3 * * *",
+    }
+
+
+def test_a_job_run_by_the_worker_tells_once(month, people, clock):
+    from notices import tasks
+
+    clock.set_local(dt.date(2026, 11, 15), hour=9)
+    for _ in range(2):  # a retry, or a second worker
+        tasks.window_open(timestamp=int(clock.now.timestamp()))
+        tasks.verification(timestamp=int(clock.now.timestamp()))
+    assert Counter(Notification.objects.values_list("event", flat=True)) == {
+        Event.WINDOW_OPEN: 2,
+        Event.VERIFICATION: 2,
+    }
