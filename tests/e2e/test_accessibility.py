@@ -30,6 +30,7 @@ PUBLIC_PAGES = [
     "/register/confirm/no-such-token/",
     "/appeals/new/",
     "/appeals/edo/",
+    "/notifications/unsubscribe/forged-token/",
     "/no-such-page/",
     "/__error__/400/",
     "/__error__/403/",
@@ -58,6 +59,8 @@ CABINET_PAGES = [
     "/appeals/new/",
     "/appeals/edo/",
     "/password/change/",
+    "/notifications/",
+    "/notifications/settings/",
     "/no-such-page/",
 ]
 

@@ -147,6 +147,8 @@ def cabinet_pages(contract: Contract) -> list[str]:
         f"/appeals/my/{appeal.number}/",
         "/appeals/new/",
         "/appeals/edo/",
+        "/notifications/",
+        "/notifications/settings/",
     ]
 
 
