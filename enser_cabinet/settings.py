@@ -5,7 +5,7 @@ machine; production sets DEBUG=false and must then give SECRET_KEY.
 """
 
 import ipaddress
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import environ
@@ -139,6 +139,16 @@ OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=90)
 CABINET_URL = env.str("CABINET_URL", default="http://127.0.0.1:8000").rstrip("/")
 NOTICES_DEBT_DAY = env.int("NOTICES_DEBT_DAY", default=20)
 NOTICES_DEBT_THRESHOLD = env.str("NOTICES_DEBT_THRESHOLD", default="0.00")
+try:
+    Decimal(NOTICES_DEBT_THRESHOLD)
+except InvalidOperation:
+    raise ImproperlyConfigured(
+        f"NOTICES_DEBT_THRESHOLD must be an amount in roubles (1000.00), not {NOTICES_DEBT_THRESHOLD!r}."
+    ) from None
+if not 1 <= NOTICES_DEBT_DAY <= 31:
+    raise ImproperlyConfigured(
+        f"NOTICES_DEBT_DAY must be a day of the month (1 to 31), not {NOTICES_DEBT_DAY}."
+    )
 
 # Rate-limit counters must be shared by every worker: Redis in production.
 # The development default is a per-process cache, which is enough for one

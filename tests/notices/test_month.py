@@ -130,3 +130,19 @@ def test_a_job_run_by_the_worker_tells_once(month, people, clock):
         Event.WINDOW_OPEN: 2,
         Event.VERIFICATION: 2,
     }
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("NOTICES_DEBT_THRESHOLD", "тысяча", "NOTICES_DEBT_THRESHOLD must be an amount in roubles"),
+        ("NOTICES_DEBT_DAY", "32", "NOTICES_DEBT_DAY must be a day of the month"),
+    ],
+)
+def test_a_debt_reminder_setting_that_makes_no_sense_stops_the_start(variable, value, message):
+    import os
+
+    from tests.core.test_settings import django_start
+
+    result = django_start({**os.environ, variable: value})
+    assert result.returncode != 0 and message in result.stderr
