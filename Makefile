@@ -12,7 +12,7 @@ TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
 # folder serially, `make test PYTEST_ARGS="-n 2 tests/meters"` in parallel.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run serve test lint format bench bench-import bench-load bench-queue lock webfonts clean
+.PHONY: run serve test lint format bench bench-import bench-load bench-queue bench-notices lock webfonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +93,11 @@ bench-load: $(STAMP)
 # on a database of its own (bench_queue) on DATABASE_URL's server.
 bench-queue: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m bench queue $(BENCH_ARGS)
+
+# Notifications (bench/notices.py): the readings window opening for 20 000
+# contracts with two people each, queued and sent through one and two workers.
+bench-notices: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m bench notices $(BENCH_ARGS)
 
 # After editing requirements.in or requirements-dev.in: the whole tree,
 # pinned with hashes, in requirements.txt and requirements-dev.txt.

@@ -41,6 +41,7 @@ class Action(StrEnum):
     JOURNAL = "journal"  # "Журнал действий" of the contracts the person administers
     SECURITY = "security"  # "Безопасность": the person's own sign-ins and sessions
     CONTRACTS_ADD = "contracts_add"  # "Добавить договор": another contract of the organization
+    NOTIFICATIONS = "notifications"  # "Уведомления": the person's own, and their settings
 
 
 ADMIN, ACCOUNTANT, ENGINEER, VIEWER = Role.ADMIN, Role.ACCOUNTANT, Role.ENGINEER, Role.VIEWER
@@ -65,6 +66,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.SECURITY: EVERYONE,
     Action.CONTRACTS_ADD: frozenset({ADMIN}),
     Action.JOURNAL: frozenset({ADMIN}),
+    Action.NOTIFICATIONS: EVERYONE,
 }
 
 

@@ -14,6 +14,7 @@ from accounts.journal import Origin, journal_record
 from accounts.models import ActionRecord, Contract, User
 from appeals.documents import Kind, document_display_name, file_sha256
 from appeals.models import Appeal, AppealCounter, AppealDocument, AppealStatusChange
+from appeals.signals import appeal_changed
 from outbox.services import email_queue
 
 # Where staff may move an appeal from each status; a closed one may be reopened.
@@ -142,8 +143,11 @@ def _same_sender(appeal: Appeal, *, data: dict, contract: Contract | None) -> bo
     )
 
 
-def appeal_status_set(*, appeal: Appeal, status: str, by: User | None, at: dt.datetime | None = None) -> bool:
-    """Moves the appeal to `status` and records who and when; False when nothing changes."""
+def appeal_status_set(
+    *, appeal: Appeal, status: str, by: User | None, at: dt.datetime | None = None, tell: bool = True
+) -> bool:
+    """Moves the appeal to `status` and records who and when; False when
+    nothing changes. `tell` off: the caller tells of it itself (a reply)."""
     if status == appeal.status:
         return False
     if status not in TRANSITIONS[appeal.status]:
@@ -151,9 +155,11 @@ def appeal_status_set(*, appeal: Appeal, status: str, by: User | None, at: dt.da
     with transaction.atomic():
         appeal.status = status
         appeal.save(update_fields=["status"])
-        AppealStatusChange.objects.create(
+        change = AppealStatusChange.objects.create(
             appeal=appeal, status=status, changed_at=at or timezone.now(), changed_by=by
         )
+        if tell:
+            appeal_changed.send(sender=Appeal, appeal=appeal, change=change)
     return True
 
 
@@ -167,7 +173,8 @@ def appeal_reply_set(*, appeal: Appeal, text: str, by: User | None, absolute: Ca
         appeal.replied_by = by
         appeal.save(update_fields=["reply", "replied_at", "replied_by"])
         if appeal.status in (Appeal.Status.NEW, Appeal.Status.IN_PROGRESS):
-            appeal_status_set(appeal=appeal, status=Appeal.Status.ANSWERED, by=by, at=now)
+            appeal_status_set(appeal=appeal, status=Appeal.Status.ANSWERED, by=by, at=now, tell=False)
+        appeal_changed.send(sender=Appeal, appeal=appeal, change=None)
         email_queue(
             name="appeal-reply",
             to=[appeal.email],

@@ -14,6 +14,7 @@ users, passwords, the contacts they entered, readings sent from the cabinet.
 """
 
 import csv
+import datetime as dt
 import hashlib
 import time
 import zlib
@@ -29,6 +30,7 @@ from accounts.models import Contract, Organization
 from billing import copy_stage
 from billing.models import ImportRun
 from billing.reader import KINDS, BillingFile, FormatError, Formats, Kind, Row
+from billing.signals import rows_imported
 from enser_cabinet.spreadsheets import csv_text
 from meters.models import Meter, Reading
 from paydocs.matching import payment_invoices_settle
@@ -38,6 +40,9 @@ LOCK_KEY = zlib.crc32(b"enser.billing_import")
 BATCH = 2000
 PROGRESS_EVERY = 10_000
 MAX_ERRORS_SHOWN = 200
+# An import reports as news (billing/signals.py) only invoices and payments
+# dated within this many days: a first load of history is not news.
+NEWS_DAYS = 62
 BUSY = "Идёт другая загрузка данных биллинга; повторите позже."
 
 # Staged rows are looked up by these keys (an invoice's lines): indexed after
@@ -132,6 +137,9 @@ class ImportResult:
     phases: dict[str, dict[str, float]] = field(default_factory=dict)
     commit_seconds: float = 0.0
     invoices_paid: int = 0  # «Счёт на оплату» marked paid by the payments loaded
+    # Rows new in this run and recent enough to be news (NEWS_DAYS).
+    new_invoice_ids: list[int] = field(default_factory=list)
+    new_payment_ids: list[int] = field(default_factory=list)
 
 
 Progress = Callable[[str, str, int], None]
@@ -216,6 +224,10 @@ def billing_import(
                 result.skipped_rows = loader.skipped_rows
                 result.invoices_paid = loader.invoices_paid
                 result.phases = loader.phases
+                result.new_invoice_ids, result.new_payment_ids = (
+                    loader.new_invoice_ids,
+                    loader.new_payment_ids,
+                )
                 loaded = time.perf_counter()
                 if dry_run:
                     raise _Rollback
@@ -239,6 +251,19 @@ def billing_import(
     run.state = ImportRun.State.DRY_RUN if dry_run else ImportRun.State.SUCCEEDED
     run.finished_at = timezone.now()
     run.save(update_fields=["counts", "state", "finished_at"])
+    if not dry_run and (result.new_invoice_ids or result.new_payment_ids):
+        # After the commit (at once outside a transaction): the apps above
+        # tell people of new invoices and payments; the import never waits
+        # on them, and a rolled-back outer transaction tells nothing.
+        transaction.on_commit(
+            lambda: rows_imported.send(
+                sender=ImportRun,
+                run=run,
+                invoice_ids=result.new_invoice_ids,
+                payment_ids=result.new_payment_ids,
+            ),
+            robust=True,
+        )
     return result
 
 
@@ -306,6 +331,8 @@ class _Loader:
         self.temp_tables: list[str] = []
         self.copy_bytes = copy_bytes
         self.phases: dict[str, dict[str, float]] = {}  # kind: phase: seconds
+        self.new_invoice_ids: list[int] = []
+        self.new_payment_ids: list[int] = []
 
     # -- SQL helpers -------------------------------------------------------
 
@@ -815,10 +842,23 @@ class _Loader:
         )[0]
         (total,) = self.sql("SELECT count(*) FROM billing_invoices")[0]
         counts["invoices"] = Counts(created, updated, total - created - updated)
+        self.new_invoice_ids = self.news("billing_invoice_written", INVOICE)
+
+    def news(self, written: str, table: str) -> list[int]:
+        """Rows created in this run and dated within NEWS_DAYS: a first load of
+        years of history is not news to anyone."""
+        since = timezone.localdate() - dt.timedelta(days=NEWS_DAYS)
+        rows = self.sql(
+            f"SELECT w.id FROM {written} w JOIN {table} t ON t.id = w.id WHERE w.created AND t.date >= %s "
+            f"ORDER BY w.id",
+            [since],
+        )
+        return [row_id for (row_id,) in rows]
 
     def load_payments(self, counts: dict[str, Counts]) -> None:
         table = "billing_stage_payments"
         columns = ["amount", "operation_type", "purpose"]
+        self.temp_table("billing_payment_written", "(id bigint PRIMARY KEY, created boolean NOT NULL)")
         created, updated = self.upsert(
             f"INSERT INTO {PAYMENT} (contract_id, document_number, date, amount, operation_type, purpose) "
             f"SELECT c.id, s.document_number, s.payment_date, s.amount, s.operation_type, s.purpose "
@@ -829,10 +869,12 @@ class _Loader:
             + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns)
             + f" WHERE {self.differs(PAYMENT, 'EXCLUDED', columns)}",
             PAYMENT,
+            record="billing_payment_written",
         )
         counts["payments"] = self.counts(table, created, updated)
         # A payment that names an issued «Счёт на оплату» marks it paid.
         self.invoices_paid = payment_invoices_settle()
+        self.new_payment_ids = self.news("billing_payment_written", PAYMENT)
 
     def load_readings(self, counts: dict[str, Counts]) -> None:
         table = "billing_stage_readings"

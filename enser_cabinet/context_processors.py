@@ -18,6 +18,7 @@ LINKED = {
     "payments": "settlements:payments",
     "readings": "meters:readings",
     "requisites": "accounts:requisites",
+    "notifications": "notices:list",
 }
 # Static files of the layout: `{{ links.css }}`.
 STATIC = {"css": "css/site.css", "logo": "img/logo.svg"}

@@ -30,9 +30,17 @@ def email_render(*, name: str, context: dict) -> RenderedEmail:
     )
 
 
-def email_deliver(*, to: list[str], email: RenderedEmail, reply_to: list[str] | None = None) -> None:
+def email_deliver(
+    *,
+    to: list[str],
+    email: RenderedEmail,
+    reply_to: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
     """Sends at once; delivery errors (smtplib.SMTPException, OSError) reach the caller."""
-    message = EmailMultiAlternatives(subject=email.subject, body=email.body, to=to, reply_to=reply_to)
+    message = EmailMultiAlternatives(
+        subject=email.subject, body=email.body, to=to, reply_to=reply_to, headers=headers
+    )
     if email.html:
         message.attach_alternative(email.html, "text/html")
     message.send(fail_silently=False)

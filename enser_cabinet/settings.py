@@ -5,7 +5,7 @@ machine; production sets DEBUG=false and must then give SECRET_KEY.
 """
 
 import ipaddress
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import environ
@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "billing",
     "paydocs",
     "security",
+    "notices",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Fills the unread count into cabinet pages, cached ones included.
+    "notices.middleware.UnreadCountMiddleware",
     "staff.sessions.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -133,6 +136,23 @@ if not _EMBEDDED_DATABASE:
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=90)
 # The security log (sign-ins, failures, password and people changes) is kept this long.
 SECURITY_LOG_DAYS = env.int("SECURITY_LOG_DAYS", default=365)
+
+# Notifications (notices/): the cabinet's address for links in letters made
+# by periodic jobs, which have no request; the debt reminder's day of the
+# month and the debt (roubles) above which it is sent.
+CABINET_URL = env.str("CABINET_URL", default="http://127.0.0.1:8000").rstrip("/")
+NOTICES_DEBT_DAY = env.int("NOTICES_DEBT_DAY", default=20)
+NOTICES_DEBT_THRESHOLD = env.str("NOTICES_DEBT_THRESHOLD", default="0.00")
+try:
+    Decimal(NOTICES_DEBT_THRESHOLD)
+except InvalidOperation:
+    raise ImproperlyConfigured(
+        f"NOTICES_DEBT_THRESHOLD must be an amount in roubles (1000.00), not {NOTICES_DEBT_THRESHOLD!r}."
+    ) from None
+if not 1 <= NOTICES_DEBT_DAY <= 31:
+    raise ImproperlyConfigured(
+        f"NOTICES_DEBT_DAY must be a day of the month (1 to 31), not {NOTICES_DEBT_DAY}."
+    )
 
 # Rate-limit counters must be shared by every worker: Redis in production.
 # The development default is a per-process cache, which is enough for one

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("security.urls")),
     path("readings/", include("meters.urls")),
     path("appeals/", include("appeals.urls")),
+    path("notifications/", include("notices.urls")),
 ]
 
 handler400 = "enser_cabinet.views.bad_request"

@@ -13,7 +13,7 @@ from accounts.models import User
 from enser_cabinet.formatting import format_date
 from meters import rules, selectors
 from meters.models import Meter, Reading
-from outbox.services import email_queue
+from meters.signals import reading_reviewed
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,8 @@ def reading_submit(
                 details=f"Прибор № {meter.serial_number}: {meter.display(value)} {meter.unit}",
                 origin=Origin(ip=ip, user_agent=user_agent),
             )
+        if reading.status == Reading.Status.REVIEW:
+            reading_reviewed.send(sender=Reading, reading=reading)
     return Submission(reading=reading, created=True)
 
 
@@ -139,14 +141,6 @@ def reading_reject(*, reading: Reading, user: User, reason: str, now: dt.datetim
 
 
 def reading_rejection_tell(*, reading: Reading) -> None:
-    """Queues a letter with staff's reason to the customer who sent the
-    reading; the reason is on the "Показания" tab whatever the letter does."""
-    contract = reading.meter.contract
-    customer = User.objects.filter(contract=contract).exclude(email="").first()
-    if customer is None:
-        return
-    email_queue(
-        name="reading-rejected",
-        to=[customer.email],
-        context={"reading": reading, "meter": reading.meter, "contract": contract},
-    )
+    """Tells the contract's people who chose to hear of it (notices/), with
+    staff's reason; the reason is on the "Показания" tab whatever they chose."""
+    reading_reviewed.send(sender=Reading, reading=reading)

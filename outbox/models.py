@@ -26,6 +26,8 @@ class OutgoingMessage(models.Model):
     subject = models.CharField("Тема", max_length=255, blank=True)
     body = models.TextField("Текст", blank=True)
     html = models.TextField("HTML", blank=True)
+    # Extra headers of a letter, such as List-Unsubscribe (RFC 8058).
+    headers = models.JSONField("Заголовки", default=dict, blank=True)
     # Codes and one-time links: on the priority queue, and their text is
     # erased once delivered, so that neither the admin nor a database copy
     # holds a working code.

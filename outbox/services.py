@@ -45,9 +45,16 @@ class DeliveryFailed(Exception):
 
 
 def email_queue(
-    *, name: str, to: list[str], context: dict, reply_to: list[str] | None = None, secret: bool = False
+    *,
+    name: str,
+    to: list[str],
+    context: dict,
+    reply_to: list[str] | None = None,
+    secret: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> OutgoingMessage:
-    """Queues templates/emails/<name>-*; `secret` for letters with a one-time link."""
+    """Queues templates/emails/<name>-*; `secret` for letters with a one-time link,
+    `headers` for extra ones (List-Unsubscribe)."""
     email = email_render(name=name, context=context)
     return _queue(
         OutgoingMessage(
@@ -59,12 +66,14 @@ def email_queue(
             body=email.body,
             html=email.html,
             secret=secret,
+            headers=headers or {},
         )
     )
 
 
-def sms_queue(*, name: str, to: str, context: dict) -> OutgoingMessage:
-    """Queues templates/sms/<name>.txt to `to` (E.164) on the priority queue.
+def sms_queue(*, name: str, to: str, context: dict, secret: bool = True) -> OutgoingMessage:
+    """Queues templates/sms/<name>.txt to `to` (E.164): a code (`secret`, the
+    default) on the priority queue, erased once sent; a notice with the bulk.
 
     Raises SmsDeliveryError at once when SMS cannot be sent at all (the
     provider is not configured), so the customer can choose e-mail.
@@ -76,7 +85,7 @@ def sms_queue(*, name: str, to: str, context: dict) -> OutgoingMessage:
             name=name,
             to=to,
             body=sms_render(name=name, context=context),
-            secret=True,
+            secret=secret,
         )
     )
 
@@ -153,6 +162,7 @@ def _send(message: OutgoingMessage) -> None:
         to=message.recipients,
         email=RenderedEmail(subject=message.subject, body=message.body, html=message.html),
         reply_to=[address for address in message.reply_to.split(",") if address] or None,
+        headers=message.headers or None,
     )
 
 

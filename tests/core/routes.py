@@ -38,6 +38,8 @@ PUBLIC = {
     "appeals:new",
     "appeals:edo",
     "appeals:sent",
+    # The one-click unsubscribe link of letters (RFC 8058): the signed token is the proof.
+    "notices:unsubscribe",
     "favicon",
     "healthz",
 }
@@ -72,6 +74,8 @@ PARAMS: dict[tuple[str, str], Param] = {
     ("accounts:password-reset-link", "uidb64"): Param(lambda w: w.a_uidb64, secret=True),
     ("accounts:password-reset-link", "token"): Param(lambda w: "c0ffee-0123456789abcdef", secret=True),
     ("accounts:invitation", "token"): Param(lambda w: "Zm9yZ2VkLWludml0YXRpb24", secret=True),
+    # A letter's unsubscribe link, altered: refused whoever holds it (tests/notices test the real one).
+    ("notices:unsubscribe", "token"): Param(lambda w: "eyJwIjoxLCJjIjoxLCJlIjoiKiJ9:forged", secret=True),
 }
 
 

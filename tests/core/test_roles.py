@@ -60,6 +60,9 @@ EXPECTED: dict[str, set[Role]] = {
     "appeals:document": EVERYONE,
     # A public page; signed in, it sends on behalf of the contract.
     "appeals:new": {ADMIN, ACCOUNTANT, ENGINEER},
+    # «Уведомления»: each person's own notifications and settings.
+    "notices:list": EVERYONE,
+    "notices:settings": EVERYONE,
 }
 CABINET = [route for route in ROUTES if not route.public]
 CHECKED = [route for route in ROUTES if route.name in EXPECTED]

@@ -191,3 +191,15 @@ def test_the_administrator_finds_a_journal_and_a_pending_invitation(seeded):
     lines = ActionRecord.objects.count()
     call_command("seed_demo", stdout=io.StringIO())
     assert ActionRecord.objects.count() == lines and Invitation.objects.count() == 1
+
+
+def test_the_demo_people_have_notifications_of_their_role_once(seeded):
+    from notices.models import Notification
+
+    made = Notification.objects.count()
+    accountant = User.objects.get(email="glavbuh@teplomontazh.example")
+    told = set(Notification.objects.filter(person=accountant).values_list("event", flat=True))
+    assert {"invoice", "debt"} <= told and "window_open" not in told  # not the accountant's
+    assert Notification.objects.filter(person__username="12345-ЭС", event="window_open").exists()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Notification.objects.count() == made

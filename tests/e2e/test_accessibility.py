@@ -32,6 +32,7 @@ PUBLIC_PAGES = [
     "/register/not-me/no-such-token/",
     "/appeals/new/",
     "/appeals/edo/",
+    "/notifications/unsubscribe/forged-token/",
     "/no-such-page/",
     "/__error__/400/",
     "/__error__/403/",
@@ -64,6 +65,8 @@ CABINET_PAGES = [
     "/journal/",
     "/contract/select/",
     "/contract/add/",
+    "/notifications/",
+    "/notifications/settings/",
     "/no-such-page/",
 ]
 

@@ -151,6 +151,8 @@ def cabinet_pages(contract: Contract) -> list[str]:
         "/journal/",
         "/contract/select/",
         "/contract/add/",
+        "/notifications/",
+        "/notifications/settings/",
     ]
 
 

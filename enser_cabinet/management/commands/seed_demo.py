@@ -18,6 +18,7 @@ from enser_cabinet.demo.customers import (
 from enser_cabinet.demo.journal import demo_journal_seed
 from enser_cabinet.demo.ledger import demo_extra_payment_seed, demo_ledger_seed
 from enser_cabinet.demo.meters import demo_meters_seed
+from enser_cabinet.demo.notices import demo_notices_seed
 
 
 class Command(BaseCommand):
@@ -73,6 +74,7 @@ class Command(BaseCommand):
             registered=registered, second=second, accountant_email=DEMO_ACCOUNTANT_EMAIL, now=timezone.now()
         )
         self.stdout.write(f"Записей журнала действий: {written}.")
+        self.stdout.write(demo_notices_seed(contracts=[registered, second], today=today))
         self.stdout.write("Демо-входы:\n" + "\n".join(demo_sign_ins(registered, unregistered)))
 
 
