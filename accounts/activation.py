@@ -82,3 +82,13 @@ def activation_code_use(*, code_id: int, now: dt.datetime) -> None:
         raise ActivationCodeError(CODE_SPENT)
     code.used_at = now
     code.save(update_fields=["used_at"])
+
+
+def activation_codes_for_billing(*, numbers: list[str] | None = None) -> list[tuple[str, str]]:
+    """New codes for billing to print on invoices: for the contracts named,
+    or for every contract not registered yet. Returns (number, code) pairs;
+    each contract's earlier codes stop working."""
+    contracts = Contract.objects.filter(registered_at__isnull=True).order_by("number")
+    if numbers is not None:
+        contracts = contracts.filter(number__in=numbers)
+    return [(contract.number, activation_code_issue(contract=contract)) for contract in contracts]

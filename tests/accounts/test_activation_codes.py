@@ -100,3 +100,25 @@ def test_guesses_are_limited_per_contract(requires_code, first_contract, setting
         "Слишком много попыток",
         status_code=429,
     )
+
+
+def test_billing_gets_codes_for_unregistered_contracts_in_a_file(
+    requires_code, first_contract, contract, tmp_path
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    target = tmp_path / "codes.csv"
+    errors = StringIO()
+    call_command("issue_activation_codes", "--dry-run", stderr=errors)
+    assert "Будет выдано кодов: 1." in errors.getvalue()
+    assert not ActivationCode.objects.exists()
+    call_command("issue_activation_codes", "--output", str(target), stderr=errors)
+    assert "Выдано кодов: 1." in errors.getvalue()
+    rows = target.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "number;activation_code"
+    number, code = rows[1].split(";")
+    assert len(rows) == 2 and number == "54321-ЭС"  # the registered 12345-ЭС gets none
+    response = inn_client().post(REGISTER, registration_data(activation_code=code))
+    assertContains(response, "Подтвердите регистрацию")
