@@ -106,7 +106,7 @@ class Payment(models.Model):
     document_number = models.CharField("номер платежного документа", max_length=50, blank=True)
     # As the payer wrote it in the payment order, when billing has it: the
     # number of a «Счёт на оплату» in it marks that invoice paid (paydocs).
-    purpose = models.CharField("назначение платежа", max_length=210, blank=True, default="")
+    purpose = models.CharField("назначение платежа", max_length=210, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = "оплата"

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='payment',
             name='purpose',
-            field=models.CharField(blank=True, default='', max_length=210, verbose_name='назначение платежа'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=210, verbose_name='назначение платежа'),
         ),
     ]

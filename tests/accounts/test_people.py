@@ -156,7 +156,8 @@ def test_the_page_reads_in_a_constant_number_of_queries(contract, people, django
     for n in range(people):
         make_person(email=f"p{n}@teplo.example", roles={contract: Role.VIEWER})
         invite(admin, f"i{n}@teplo.example", Role.VIEWER, [contract, second])
-    # Five for the page, one for the header's switcher among the person's two contracts.
-    with django_assert_max_num_queries(6):
+    # Five for the page, one for the header's switcher among the person's two
+    # contracts, one for the unread notifications in the head.
+    with django_assert_max_num_queries(7):
         response = admin.get(PEOPLE)
     assert response.content.decode().count("Закрыть доступ") == people + 1
