@@ -18,15 +18,12 @@ default) on the server of DATABASE_URL, made afresh and dropped at the end.
 import argparse
 import datetime as dt
 import json
-import os
-import socket
 import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench.databases import database_drop, database_make
-from bench.queue import Counter, all_sent, workers_start, workers_stop
+from bench.queue import Counter, all_sent, django_with_smtp, workers_start, workers_stop
 
 TODAY = dt.date(2026, 11, 1)  # the window (1st to 31st by default) opens
 
@@ -185,35 +182,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--json", type=Path, help="записать результаты в этот файл")
     options = parser.parse_args(argv)
 
-    base_url = os.environ.get("DATABASE_URL", "")
-    url = database_make(base_url, options.database)
-
-    from aiosmtpd.controller import Controller
-
-    counter = Counter()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    smtp = Controller(counter, hostname="127.0.0.1", port=port)
-    smtp.start()
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "enser_cabinet.settings",
-            "DATABASE_URL": url,
-            "CONN_MAX_AGE": "600",
-            "EMAIL_URL": f"smtp://127.0.0.1:{port}",
-            "JOBS_INLINE": "false",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-        from django.db import connections
-
-        call_command("migrate", verbosity=0)
+    with django_with_smtp(options.database) as counter:
         customers_make(options.contracts)
         runs = [
             window_run(
@@ -221,10 +190,6 @@ def main(argv: list[str]) -> None:
             )
             for count in (1, 2)
         ]
-        connections.close_all()
-    finally:
-        smtp.stop()
-        database_drop(base_url, options.database)
     table_print(runs, options.concurrency)
     if options.json:
         options.json.write_text(

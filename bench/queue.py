@@ -22,6 +22,7 @@ connection (CONN_MAX_AGE=600, as production with DEBUG off).
 """
 
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -29,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -227,21 +229,16 @@ def table_print(runs: list[Run], concurrency: int) -> None:
         print("  ".join(cells))
 
 
-def main(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench queue", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--letters", type=int, default=10_000, help="писем в прогонах с очередью (10 000)")
-    parser.add_argument("--concurrency", type=int, default=4, help="параллельных отправок в обработчике (4)")
-    parser.add_argument("--rate", type=float, default=25, help="писем в секунду в равномерном потоке (25)")
-    parser.add_argument("--seconds", type=float, default=20, help="длительность равномерного потока, с (20)")
-    parser.add_argument("--database", default="bench_queue", help="база бенчмарка (создаётся заново)")
-    parser.add_argument("--json", type=Path, help="записать результаты в этот файл")
-    options = parser.parse_args(argv)
-
-    base_url = os.environ.get("DATABASE_URL", "")
-    url = database_make(base_url, options.database)
-
+@contextlib.contextmanager
+def django_with_smtp(database: str) -> Iterator[Counter]:
+    """Django set up on a database of its own (`database` on the server of
+    DATABASE_URL, made afresh by migrate, dropped at the end) with letters
+    going to an SMTP server (aiosmtpd) in this process, whose Counter is
+    yielded; connections kept as production keeps them."""
     from aiosmtpd.controller import Controller
 
+    base_url = os.environ.get("DATABASE_URL", "")
+    url = database_make(base_url, database)
     counter = Counter()
     with socket.socket() as probe:  # a free port; the Controller needs one up front
         probe.bind(("127.0.0.1", 0))
@@ -266,6 +263,24 @@ def main(argv: list[str]) -> None:
         from django.db import connections
 
         call_command("migrate", verbosity=0)
+        yield counter
+        connections.close_all()
+    finally:
+        smtp.stop()
+        database_drop(base_url, database)
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench queue", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--letters", type=int, default=10_000, help="писем в прогонах с очередью (10 000)")
+    parser.add_argument("--concurrency", type=int, default=4, help="параллельных отправок в обработчике (4)")
+    parser.add_argument("--rate", type=float, default=25, help="писем в секунду в равномерном потоке (25)")
+    parser.add_argument("--seconds", type=float, default=20, help="длительность равномерного потока, с (20)")
+    parser.add_argument("--database", default="bench_queue", help="база бенчмарка (создаётся заново)")
+    parser.add_argument("--json", type=Path, help="записать результаты в этот файл")
+    options = parser.parse_args(argv)
+
+    with django_with_smtp(options.database) as counter:
         runs = [
             backlog_run(workers=1, concurrency=options.concurrency, letters=options.letters, counter=counter),
             backlog_run(workers=2, concurrency=options.concurrency, letters=options.letters, counter=counter),
@@ -273,10 +288,6 @@ def main(argv: list[str]) -> None:
                 rate=options.rate, seconds=options.seconds, concurrency=options.concurrency, counter=counter
             ),
         ]
-        connections.close_all()
-    finally:
-        smtp.stop()
-        database_drop(base_url, options.database)
     table_print(runs, options.concurrency)
     if options.json:
         options.json.write_text(json.dumps([asdict(run) for run in runs], ensure_ascii=False, indent=2))
