@@ -44,6 +44,16 @@ def _contract_number_clean(value: str) -> str:
     return number
 
 
+def _email_clean(value: str) -> str:
+    """The e-mail of a personal account typed in the "Номер договора" field."""
+    email = value.strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise forms.ValidationError(BAD_EMAIL) from None
+    return email
+
+
 class SignInForm(forms.Form):
     """ "Номер договора" takes the number, as the manual shows, or the e-mail
     of a person's own account: one field, told apart by the "@"."""
@@ -73,13 +83,8 @@ class SignInForm(forms.Form):
         value = self.cleaned_data["contract_number"]
         if "@" not in value:
             return _contract_number_clean(value)
-        email = value.strip()
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise forms.ValidationError(BAD_EMAIL) from None
-        self.email = email
-        return email
+        self.email = _email_clean(value)
+        return self.email
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -267,12 +272,7 @@ class PasswordResetStartForm(forms.Form):
         value = self.cleaned_data["contract_number"]
         if "@" not in value:
             return _contract_number_clean(value)
-        email = value.strip()
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise forms.ValidationError(BAD_EMAIL) from None
-        return email.lower()
+        return _email_clean(value).lower()
 
 
 class PasswordResetMethodForm(forms.Form):

@@ -188,6 +188,16 @@ def people(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _invitation_invalid(request: HttpRequest, invalid: InvitationInvalid) -> HttpResponse:
+    """Unknown or forged: 404; used, cancelled or expired: 410."""
+    return render(
+        request,
+        "accounts/invitation_invalid.html",
+        {"message": str(invalid)},
+        status=410 if invalid.gone else 404,
+    )
+
+
 @sensitive_post_parameters("password", "new_password1", "new_password2")
 @never_cache
 @ratelimit(key="ip", rate=limit("sign_in_ip"), method="POST", block=True)
@@ -196,12 +206,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         found = invitation_by_token(token=token)
     except InvitationInvalid as invalid:
-        return render(
-            request,
-            "accounts/invitation_invalid.html",
-            {"message": str(invalid)},
-            status=410 if invalid.gone else 404,
-        )
+        return _invitation_invalid(request, invalid)
     user = request.user if request.user.is_authenticated and not request.user.is_staff else None
     invitee = invitation_invitee(invitation=found, user=user)
     data = request.POST if request.method == "POST" else None
@@ -221,12 +226,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 origin=origin_of(request),
             )
         except InvitationInvalid as invalid:
-            return render(
-                request,
-                "accounts/invitation_invalid.html",
-                {"message": str(invalid)},
-                status=410 if invalid.gone else 404,
-            )
+            return _invitation_invalid(request, invalid)
         contracts = list(found.contracts.order_by("number"))
         if not invitee.signed_in:
             login(request, person, backend="accounts.backends.EmailPasswordBackend")
