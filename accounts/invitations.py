@@ -238,6 +238,10 @@ CANCELLED_LINK = (
 EXPIRED_LINK = (
     "Срок действия приглашения истек. Попросите администратора договора отправить приглашение повторно."
 )
+REVOKED_LINK = (
+    "Приглашение больше не действует: пригласивший вас сотрудник больше не администратор договора. "
+    "Попросите администратора договора пригласить вас снова."
+)
 
 
 def invitation_by_token(*, token: str, now: dt.datetime | None = None, lock: bool = False) -> Invitation:
@@ -254,7 +258,22 @@ def invitation_by_token(*, token: str, now: dt.datetime | None = None, lock: boo
         raise InvitationInvalid(CANCELLED_LINK, gone=True)
     if invitation_expired(invitation, now=now):
         raise InvitationInvalid(EXPIRED_LINK, gone=True)
+    if not invitation_contracts(invitation).exists():
+        raise InvitationInvalid(REVOKED_LINK, gone=True)
     return invitation
+
+
+def invitation_contracts(invitation: Invitation) -> QuerySet[Contract]:
+    """The invitation's contracts that its inviter still administers: access
+    is given only by someone who may still give it, so an administrator
+    removed or demoted after sending an invitation leaves it void there."""
+    return (
+        invitation.contracts.filter(
+            memberships__user_id=invitation.invited_by_id, memberships__role=Role.ADMIN
+        )
+        .select_related("organization")
+        .order_by("number")
+    )
 
 
 @dataclass(frozen=True)
@@ -310,7 +329,7 @@ def invitation_accept(
         user.save()
     else:
         user = account
-    for contract in invitation.contracts.order_by("number"):
+    for contract in invitation_contracts(invitation):
         _, created = Membership.objects.get_or_create(
             user=user,
             contract=contract,

@@ -25,6 +25,7 @@ from accounts.invitations import (
     invitation_accept,
     invitation_by_token,
     invitation_cancel,
+    invitation_contracts,
     invitation_create,
     invitation_expired,
     invitation_invitee,
@@ -227,7 +228,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             )
         except InvitationInvalid as invalid:
             return _invitation_invalid(request, invalid)
-        contracts = list(found.contracts.order_by("number"))
+        contracts = list(invitation_contracts(found))
         if not invitee.signed_in:
             login(request, person, backend="accounts.backends.EmailPasswordBackend")
             request.session.set_expiry(0)
@@ -238,7 +239,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             f"{person.email} и паролю. Договоры: {', '.join(c.number for c in contracts)}.",
         )
         return redirect("cabinet:home")
-    contracts = list(found.contracts.select_related("organization").order_by("number"))
+    contracts = list(invitation_contracts(found))
     return render(
         request,
         "accounts/invitation.html",

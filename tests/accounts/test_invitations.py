@@ -239,3 +239,31 @@ def test_inviting_is_rate_limited_per_person(contract, settings):
     response = invite(admin, "second@example.ru", Role.VIEWER, [contract])
     assertContains(response, "Слишком много попыток", status_code=429)
     assert list(Invitation.objects.values_list("email", flat=True)) == ["first@example.ru"]
+
+
+def test_an_invitation_dies_with_its_inviters_administration(contract):
+    """Access is given only by someone who may still give it: an
+    administrator demoted after inviting leaves the invitation void on that
+    contract, and the link says so when nothing is left of it."""
+    second = make_contract(number="12346-ЭС")
+    director = make_person(email="director@teplo.example", roles={contract: Role.ADMIN, second: Role.ADMIN})
+    invite(
+        person_client(director, contract=contract), "late-admin@example.ru", Role.ENGINEER, [contract, second]
+    )
+    link = last_link()
+    Membership.objects.filter(user=director, contract=second).update(role=Role.VIEWER)
+    page = Client().get(link)
+    assertContains(page, "договор 12345-ЭС")
+    assertNotContains(page, "договор 12346-ЭС")
+    assert accept_new(Client(), link).status_code == 302
+    person = User.objects.get(email="late-admin@example.ru")
+    assert set(Membership.objects.filter(user=person).values_list("contract__number", flat=True)) == {
+        "12345-ЭС"
+    }
+
+    invite(person_client(director, contract=contract), "never@example.ru", Role.VIEWER, [contract])
+    link = last_link()
+    Membership.objects.filter(user=director, contract=contract).delete()
+    assertContains(Client().get(link), "пригласивший вас сотрудник больше не администратор", status_code=410)
+    assert accept_new(Client(), link).status_code == 410
+    assert not User.objects.filter(email="never@example.ru").exists()
