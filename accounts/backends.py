@@ -5,13 +5,27 @@ unregistered one, with its organization's INN, signs nobody in: it is a
 service call (accounts.registration.registration_open_by_inn).
 """
 
+from collections.abc import Callable
+
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import make_password
-from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models import Count, Expression, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import Contract, Membership, User
 from accounts.validators import normalize_contract_number
+
+# What apps above accounts read with the person on every request, by the
+# attribute it is kept in, each an expression on User (OuterRef("pk") is the
+# person): notices adds the unread count of the cabinet's head. Registered in
+# their AppConfig.ready, so accounts knows nothing of them, and read in the
+# user's own query, so a page costs no query more for each.
+USER_ANNOTATIONS: dict[str, Callable[[], Expression]] = {}
+
+
+def user_annotation_add(name: str, expression: Callable[[], Expression]) -> None:
+    """Reads `expression()` with the person on every request, as `user.<name>`."""
+    USER_ANNOTATIONS[name] = expression
 
 
 class AmbiguousEmail(Exception):
@@ -37,9 +51,14 @@ class ContractPasswordBackend(ModelBackend):
         # Every cabinet page needs the contract and its organization, and the
         # person's role on it: read with the user, in the same query. So is
         # the number of their registered contracts: a person with one needs
-        # no query for the contract switcher (accounts/customers.py).
-        own_role = Membership.objects.filter(user=OuterRef("pk"), contract=OuterRef("contract")).values(
-            "role"
+        # no query for the contract switcher (accounts/customers.py). The
+        # apps above add theirs (USER_ANNOTATIONS).
+        # One membership per person and contract: no ordering (the model's
+        # would join the contract and the user only to sort one row).
+        own_role = (
+            Membership.objects.filter(user=OuterRef("pk"), contract=OuterRef("contract"))
+            .order_by()
+            .values("role")
         )
         contracts_count = (
             Membership.objects.filter(user=OuterRef("pk"), contract__registered_at__isnull=False)
@@ -53,6 +72,7 @@ class ContractPasswordBackend(ModelBackend):
             .annotate(
                 own_role=Subquery(own_role[:1]),
                 contracts_count=Coalesce(Subquery(contracts_count), Value(0)),
+                **{name: expression() for name, expression in USER_ANNOTATIONS.items()},
             )
             .filter(pk=user_id)
             .first()
