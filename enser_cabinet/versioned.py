@@ -48,6 +48,7 @@ HTML_KEEP_SECONDS = 24 * 60 * 60
 # The code and templates that draw what is cached: a change to any of them
 # is a new release.
 _DRAWN_BY = (
+    "accounts",
     "enser_cabinet/context_processors.py",
     "enser_cabinet/formatting.py",
     "enser_cabinet/money.py",
