@@ -5,13 +5,29 @@ unregistered one, with its organization's INN, signs nobody in: it is a
 service call (accounts.registration.registration_open_by_inn).
 """
 
+from collections.abc import Callable
+from functools import cache
+
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import make_password
-from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models import Count, Expression, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import Contract, Membership, User
 from accounts.validators import normalize_contract_number
+
+# What apps above accounts read with the person on every request, by the
+# attribute it is kept in, each an expression on User (OuterRef("pk") is the
+# person): notices adds the unread count of the cabinet's head. Registered in
+# their AppConfig.ready, so accounts knows nothing of them, and read in the
+# user's own query, so a page costs no query more for each.
+USER_ANNOTATIONS: dict[str, Callable[[], Expression]] = {}
+
+
+def user_annotation_add(name: str, expression: Callable[[], Expression]) -> None:
+    """Reads `expression()` with the person on every request, as `user.<name>`."""
+    USER_ANNOTATIONS[name] = expression
+    _users_with_what_pages_need.cache_clear()
 
 
 class AmbiguousEmail(Exception):
@@ -32,31 +48,39 @@ def email_accounts(email: str):
     return User.objects.filter(email__iexact=email.strip(), is_active=True, is_staff=False)
 
 
+@cache
+def _users_with_what_pages_need() -> QuerySet:
+    """Every cabinet page needs the person's contract and its organization,
+    and their role on it: read with the user, in the same query. So is the
+    number of their registered contracts: a person with one needs no query
+    for the contract switcher (accounts/customers.py). The apps above add
+    theirs (USER_ANNOTATIONS). Built once per process and filtered per
+    request: building it costs more than the database spends running it."""
+    # One membership per person and contract: no ordering (the model's
+    # would join the contract and the user only to sort one row).
+    own_role = (
+        Membership.objects.filter(user=OuterRef("pk"), contract=OuterRef("contract"))
+        .order_by()
+        .values("role")
+    )
+    contracts_count = (
+        Membership.objects.filter(user=OuterRef("pk"), contract__registered_at__isnull=False)
+        .order_by()
+        .values("user")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return User.objects.select_related("contract__organization").annotate(
+        own_role=Subquery(own_role[:1]),
+        contracts_count=Coalesce(Subquery(contracts_count), Value(0)),
+        **{name: expression() for name, expression in USER_ANNOTATIONS.items()},
+    )
+
+
 class ContractPasswordBackend(ModelBackend):
     def get_user(self, user_id):
-        # Every cabinet page needs the contract and its organization, and the
-        # person's role on it: read with the user, in the same query. So is
-        # the number of their registered contracts: a person with one needs
-        # no query for the contract switcher (accounts/customers.py).
-        own_role = Membership.objects.filter(user=OuterRef("pk"), contract=OuterRef("contract")).values(
-            "role"
-        )
-        contracts_count = (
-            Membership.objects.filter(user=OuterRef("pk"), contract__registered_at__isnull=False)
-            .order_by()
-            .values("user")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        user = (
-            User.objects.select_related("contract__organization")
-            .annotate(
-                own_role=Subquery(own_role[:1]),
-                contracts_count=Coalesce(Subquery(contracts_count), Value(0)),
-            )
-            .filter(pk=user_id)
-            .first()
-        )
+        # The primary key: one row, no ordering needed.
+        user = next(iter(_users_with_what_pages_need().filter(pk=user_id)), None)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(self, request, contract_number=None, secret=None, **kwargs):

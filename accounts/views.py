@@ -1,3 +1,5 @@
+from functools import cache
+
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +15,9 @@ from accounts.devices import device_cookie_set
 from accounts.forms import SignInForm
 from accounts.ratelimits import sign_in_account_key, sign_in_limits
 from accounts.roles import Action
+from accounts.signals import requisites_shown_send
 from enser_cabinet.ratelimit import limit, limits_check, limits_count, ratelimit
+from enser_cabinet.versioned import render_page
 
 REGISTRATION_SESSION_KEY = "registration_contract_id"
 
@@ -75,17 +79,26 @@ def logout_view(request):
 
 @customer_required(Action.REQUISITES)
 def requisites(request):
-    # Read-only requisites come from billing; contacts are the customer's own.
+    """Read-only requisites come from billing; contacts are the customer's
+    own. The page is drawn once and kept whole (render_page) until what it
+    shows changes: the contract's and organization's requisites, its
+    contacts and the organization's bank account (their triggers raise the
+    contract's data_version, accounts migration 0011 and paydocs migration
+    0004), the person's role, and what the apps above say they show beside
+    it (the supplier's bank account, read per request). A kept page reads
+    no contacts."""
     contract = request.contract
-    rows = contacts_for(contract=contract)
-    return render(
+    rows = cache(lambda: contacts_for(contract=contract))
+    return render_page(
         request,
         "accounts/requisites.html",
         {
             "contract": contract,
             "organization": contract.organization,
             "rows": rows,
-            "contacts_empty": not any(row.is_filled for row in rows),
+            "contacts_empty": cache(lambda: not any(row.is_filled for row in rows())),
             "tab": "requisites",
         },
+        contract=contract,
+        shows=requisites_shown_send(contract=contract),
     )

@@ -31,7 +31,7 @@ SQLITE_TRIGGERS = {
 class VersionTriggers:
     # table -> SQL for the ids of the contracts of the rows in `changed` (PostgreSQL).
     contracts_of: dict[str, str]
-    # table -> SQL for the contract of one row, `{row}` being NEW or OLD (SQLite).
+    # table -> SQL for the contract (or contracts) of one row, `{row}` being NEW or OLD (SQLite).
     contract_of_row: dict[str, str]
 
     def _postgresql(self, table: str) -> list[str]:
@@ -51,10 +51,11 @@ class VersionTriggers:
     def _sqlite(self, table: str) -> list[str]:
         statements = []
         for suffix, (event, rows) in SQLITE_TRIGGERS.items():
-            contracts = ", ".join(self.contract_of_row[table].format(row=row) for row in rows)
+            # One IN per row: the SQL of a row may give several contracts.
+            contracts = " OR ".join(f"id IN ({self.contract_of_row[table].format(row=row)})" for row in rows)
             statements.append(
                 f"CREATE TRIGGER {table}_data_version_{suffix} AFTER {event} ON {table} FOR EACH ROW BEGIN "  # noqa: S608
-                f"UPDATE accounts_contract SET data_version = data_version + 1 WHERE id IN ({contracts}); END"
+                f"UPDATE accounts_contract SET data_version = data_version + 1 WHERE {contracts}; END"
             )
         return statements
 

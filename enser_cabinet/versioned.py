@@ -4,7 +4,8 @@ Whatever is cached of a contract (a downloaded statement, the rendered
 ledger table of a tab, the meters table) is kept under a key made of
 everything it shows: the contract's `data_version`, which database triggers
 raise on any change of its invoices, lines, payments, meters and readings
-(settlements and meters migrations); the contract's and organization's
+(settlements and meters migrations), payment invoices, contacts and its
+organization's bank account (paydocs and accounts migrations); the contract's and organization's
 requisites where it shows them; the period or the day; and the release, a
 digest of the code, templates and supplier requisites that draw it. A new
 payment, a corrected invoice, a new reading, a renamed organization or a new
@@ -48,6 +49,7 @@ HTML_KEEP_SECONDS = 24 * 60 * 60
 # The code and templates that draw what is cached: a change to any of them
 # is a new release.
 _DRAWN_BY = (
+    "accounts",
     "enser_cabinet/context_processors.py",
     "enser_cabinet/formatting.py",
     "enser_cabinet/money.py",

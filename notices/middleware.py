@@ -4,8 +4,11 @@ Cabinet pages are kept whole in the cache under the contract's data
 (enser_cabinet/versioned.py) and shared by every person of one role: the
 count, which is the person's own and changes without the contract's data
 changing, must never be baked into them. The layout draws a marker in its
-place and this middleware puts the count there per request: one indexed
-query, on pages that carry the marker only.
+place and this middleware puts the count there per request. The count is
+read with the person in the user's own query (accounts/backends.py, the
+annotation registered in notices/apps.py), so a page costs no query for it;
+a request that may have changed it (not GET or HEAD), or a user loaded
+another way, counts afresh: one indexed query.
 """
 
 from collections.abc import Callable
@@ -14,6 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import escape
 
 MARKER = b"<!--notices-unread-->"
+# Where the user's query leaves the count.
+UNREAD_ATTRIBUTE = "unread_notifications"
 
 
 class UnreadCountMiddleware:
@@ -31,9 +36,11 @@ class UnreadCountMiddleware:
         filled = b""
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            from notices.services import unread_count
+            count = getattr(user, UNREAD_ATTRIBUTE, None) if request.method in ("GET", "HEAD") else None
+            if count is None:
+                from notices.services import unread_count
 
-            count = unread_count(person=user)
+                count = unread_count(person=user)
             if count:
                 filled = (
                     f'<span class="badge" aria-label="{escape(count)} непрочитанных">{count}</span>'

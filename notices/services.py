@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -316,6 +318,23 @@ def notifications_visible(*, person: User):
 
 def unread_count(*, person: User) -> int:
     return notifications_visible(person=person).filter(read_at__isnull=True).count()
+
+
+def unread_count_expression() -> Coalesce:
+    """unread_count as an expression on User, read with the person on every
+    request (accounts/backends.py USER_ANNOTATIONS) for the cabinet's head:
+    the same rows, counted in the user's own query."""
+    person = OuterRef("pk")
+    unread = (
+        Notification.objects.filter(
+            person=person, in_app=True, read_at__isnull=True, contract__memberships__user=person
+        )
+        .order_by()
+        .values("person")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(unread), Value(0))
 
 
 def notification_read(*, person: User, notification_id: int) -> Notification | None:

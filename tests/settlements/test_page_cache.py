@@ -56,8 +56,8 @@ def test_a_repeated_page_is_the_same_without_reading_the_ledger(
     client = client_for(contract)
     first, drawn = tables_read(client, url, query)
     assert drawn >= 1
-    # The user, with the contract and its organization; the unread notifications count.
-    with django_assert_num_queries(2):
+    # The user, with the contract, its organization and the unread notifications count.
+    with django_assert_num_queries(1):
         again = client.get(url, query or {})
     assert without_token(again.content) == without_token(first)
 

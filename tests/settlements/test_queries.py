@@ -19,15 +19,15 @@ from tests.settlements.conftest import html, monthly_history, pdf_text
 pytestmark = pytest.mark.django_db
 
 TEN_YEARS = {"start": "01.01.2012", "end": "31.12.2021"}
-# The user (with contract and organization; the session comes from the
-# cache), then the tab's own reads: the opening balance and the rows of each
-# table, or the invoices and their lines, or the payments; a page (not a
-# download) also the unread notifications count of its head.
+# The user (with contract, organization and the unread notifications count
+# of a page's head; the session comes from the cache), then the tab's own
+# reads: the opening balance and the rows of each table, or the invoices
+# and their lines, or the payments and the issued payment invoices.
 BUDGET = {
-    "settlements:settlements": 5,
+    "settlements:settlements": 4,
     "settlements:settlements-pdf": 4,
     "settlements:settlements-xlsx": 4,
-    "settlements:charges": 4,
+    "settlements:charges": 3,
     "settlements:charges-pdf": 3,
     "settlements:charges-xlsx": 3,
     "settlements:payments": 4,  # and the «Счёт на оплату» issued in the period (paydocs)
@@ -76,7 +76,7 @@ def test_the_long_history_is_all_there(long_contract):
 def test_invoice_page_queries_are_fixed(long_contract, django_assert_max_num_queries):
     client = client_for(long_contract)
     invoice = long_contract.invoices.last()
-    with django_assert_max_num_queries(4):  # the user, the invoice, its lines, the unread count
+    with django_assert_max_num_queries(3):  # the user (with the unread count), the invoice, its lines
         assert client.get(reverse("settlements:invoice", args=[invoice.pk])).status_code == 200
 
 
@@ -98,8 +98,9 @@ def test_the_opening_balance_reads_the_contract_date_indexes(db):
             [ids],
         )
         cursor.execute(
-            "INSERT INTO settlements_payment (contract_id, date, amount, operation_type, document_number)"
-            " SELECT contract_id, date + 10, 2000, 'Оплата', '' FROM settlements_invoice"
+            "INSERT INTO settlements_payment"
+            " (contract_id, date, amount, operation_type, document_number, purpose)"
+            " SELECT contract_id, date + 10, 2000, 'Оплата', '', '' FROM settlements_invoice"
             " WHERE contract_id = ANY(%s)",
             [ids],
         )

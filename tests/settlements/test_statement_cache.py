@@ -70,8 +70,9 @@ def test_set_based_sql_raises_each_contract_once_per_statement(contract, other_c
     before = {c.pk: version(c) for c in (contract, other_contract)}
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO settlements_payment (contract_id, date, amount, document_number, operation_type)"
-            " SELECT id, '2021-12-20', 10, 'ПП-' || id, 'Оплата' FROM accounts_contract"
+            "INSERT INTO settlements_payment"
+            " (contract_id, date, amount, document_number, operation_type, purpose)"
+            " SELECT id, '2021-12-20', 10, 'ПП-' || id, 'Оплата', '' FROM accounts_contract"
             " WHERE id IN (%s, %s)",
             [contract.pk, other_contract.pk],
         )
