@@ -31,6 +31,7 @@ from billing import copy_stage
 from billing.models import ImportRun
 from billing.reader import KINDS, BillingFile, FormatError, Formats, Kind, Row
 from billing.signals import rows_imported
+from enser_cabinet.data_version import WRITER_RAISES
 from enser_cabinet.spreadsheets import csv_text
 from meters.models import Meter, Reading
 from paydocs.matching import payment_invoices_settle
@@ -752,38 +753,95 @@ class _Loader:
         counts["meters"] = self.counts(table, created, updated)
 
     def load_invoices(self, counts: dict[str, Counts]) -> None:
+        # The data_version triggers of invoices and lines are off for these
+        # statements: each contract whose invoices changed is raised once at
+        # the end, not once per statement through a transition table of a
+        # hundred thousand rows.
+        self.writer_raises(True)
+        try:
+            self.write_invoices(counts)
+            self.raise_versions(
+                "SELECT b.contract_id FROM billing_invoices b WHERE b.id IN ("
+                "SELECT id FROM billing_invoice_written UNION SELECT id FROM billing_invoices_relined)"
+            )
+        finally:
+            self.writer_raises(False)
+        self.new_invoice_ids = self.news("billing_invoice_written", INVOICE)
+
+    def writer_raises(self, on: bool) -> None:
+        """Turns the data_version triggers of this transaction off (on=True:
+        the loader raises the versions itself) or back on
+        (enser_cabinet/data_version.py). SQLite has row triggers only."""
+        if self.pg:
+            self.sql("SELECT set_config(%s, %s, true)", [WRITER_RAISES, "on" if on else ""])
+
+    def raise_versions(self, contracts: str) -> None:
+        """Raises the data_version of the contracts `contracts` selects, once each."""
+        if self.pg:
+            self.sql(f"UPDATE {CONTRACT} SET data_version = data_version + 1 WHERE id IN ({contracts})")
+
+    def write_invoices(self, counts: dict[str, Counts]) -> None:
         table = "billing_stage_invoices"
         header = ["date", "operation_type", "amount", "vat_amount"]
+        # Each invoice of the files as its lines sum up, with the id of the
+        # invoice already in the cabinet (NULL for a new one) and whether that
+        # one differs. New invoices go in by a plain INSERT (a first load is
+        # all new), the changed ones by the upsert; unchanged ones not at all.
+        self.temp_table(
+            "billing_invoice_heads",
+            "(contract_id bigint NOT NULL, contract_number text, invoice_number text, date date, "
+            "operation_type text, amount numeric(14, 2), vat_amount numeric(14, 2), lines integer, "
+            "id bigint, changed boolean NOT NULL)",
+        )
+        self.sql(
+            f"INSERT INTO billing_invoice_heads (contract_id, contract_number, invoice_number, date, "
+            f"operation_type, amount, vat_amount, lines, id, changed) "
+            f"SELECT h.contract_id, h.contract_number, h.invoice_number, h.date, h.operation_type, "
+            f"h.amount, h.vat_amount, h.lines, i.id, "
+            f"(i.id IS NOT NULL AND {self.differs('i', 'h', header)}) FROM ("
+            f"  SELECT c.id AS contract_id, s.contract_number, s.invoice_number, "
+            f"  min(s.invoice_date) AS date, min(s.operation_type) AS operation_type, "
+            f"  round(sum(s.total), 2) AS amount, round(sum(s.vat_amount), 2) AS vat_amount, "
+            f"  count(*) AS lines FROM {table} s JOIN {CONTRACT} c ON c.number = s.contract_number "
+            f"  WHERE s.err_reason IS NULL GROUP BY c.id, s.contract_number, s.invoice_number"
+            f") h LEFT JOIN {INVOICE} i ON i.contract_id = h.contract_id AND i.number = h.invoice_number"
+        )
+        self.analyze("billing_invoice_heads")
+        columns = "contract_id, number, date, operation_type, amount, vat_amount"
+        chosen = "contract_id, invoice_number, date, operation_type, amount, vat_amount"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {INVOICE} ({columns}) SELECT {chosen} FROM billing_invoice_heads "
+                f"WHERE id IS NULL ORDER BY contract_id, invoice_number"
+            )
+            created = cursor.rowcount
         self.temp_table("billing_invoice_written", "(id bigint PRIMARY KEY, created boolean NOT NULL)")
-        created, _ = self.upsert(
-            f"INSERT INTO {INVOICE} (contract_id, number, date, operation_type, amount, vat_amount) "
-            f"SELECT c.id, s.invoice_number, min(s.invoice_date), min(s.operation_type), "
-            f"round(sum(s.total), 2), round(sum(s.vat_amount), 2) FROM {table} s "
-            f"JOIN {CONTRACT} c ON c.number = s.contract_number WHERE s.err_reason IS NULL "
-            f"GROUP BY c.id, s.invoice_number "
+        self.upsert(
+            f"INSERT INTO {INVOICE} ({columns}) SELECT {chosen} FROM billing_invoice_heads WHERE changed "
             f"ON CONFLICT (contract_id, number) DO UPDATE SET "
             + ", ".join(f"{c} = EXCLUDED.{c}" for c in header)
             + f" WHERE {self.differs(INVOICE, 'EXCLUDED', header)}",
             INVOICE,
             record="billing_invoice_written",
         )
-        self.analyze("billing_invoice_written")
         # Every invoice of the files, new, changed or not, with its id.
         self.temp_table(
             "billing_invoices",
-            "(id bigint PRIMARY KEY, contract_number text, invoice_number text, lines integer, "
-            "created boolean NOT NULL)",
+            "(id bigint PRIMARY KEY, contract_id bigint NOT NULL, contract_number text, "
+            "invoice_number text, lines integer, created boolean NOT NULL)",
         )
         self.sql(
-            f"INSERT INTO billing_invoices (id, contract_number, invoice_number, lines, created) "
-            f"SELECT i.id, s.contract_number, s.invoice_number, s.lines, coalesce(w.created, false) FROM ("
-            f"  SELECT contract_number, invoice_number, count(*) AS lines FROM {table} "
-            f"  WHERE err_reason IS NULL GROUP BY contract_number, invoice_number"
-            f") s JOIN {CONTRACT} c ON c.number = s.contract_number "
-            f"JOIN {INVOICE} i ON i.contract_id = c.id AND i.number = s.invoice_number "
-            f"LEFT JOIN billing_invoice_written w ON w.id = i.id"
+            f"INSERT INTO billing_invoices "
+            f"(id, contract_id, contract_number, invoice_number, lines, created) "
+            f"SELECT coalesce(h.id, i.id), h.contract_id, h.contract_number, h.invoice_number, h.lines, "
+            f"h.id IS NULL FROM billing_invoice_heads h LEFT JOIN {INVOICE} i ON h.id IS NULL "
+            f"AND i.contract_id = h.contract_id AND i.number = h.invoice_number"
         )
-        self.analyze("billing_invoices")
+        self.sql(
+            "INSERT INTO billing_invoice_written (id, created) "
+            "SELECT id, true FROM billing_invoices WHERE created"
+        )
+        self.analyze("billing_invoices", "billing_invoice_written")
         line_pairs = [
             ("position", "line_no"),
             ("installation", "installation"),
@@ -842,7 +900,6 @@ class _Loader:
         )[0]
         (total,) = self.sql("SELECT count(*) FROM billing_invoices")[0]
         counts["invoices"] = Counts(created, updated, total - created - updated)
-        self.new_invoice_ids = self.news("billing_invoice_written", INVOICE)
 
     def news(self, written: str, table: str) -> list[int]:
         """Rows created in this run and dated within NEWS_DAYS: a first load of
