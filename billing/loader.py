@@ -520,6 +520,8 @@ class _Loader:
     def mark_repeated(self, table: str, keys: Sequence[str], column: str, reason: str) -> None:
         """Rows whose key an earlier good row of the run already has."""
         key = ", ".join(keys)
+        if not self.any_group(table, key, "count(*) > 1"):
+            return
         self.sql(
             f"UPDATE {table} SET err_column = %s, err_reason = %s, ref_file_no = d.first_file, "
             f"ref_line = d.first_line FROM ("
@@ -531,9 +533,26 @@ class _Loader:
             [column, reason],
         )
 
+    def any_group(self, table: str, key: str, having: str) -> bool:
+        """Whether any group of the good rows by `key` has `having` true: one
+        hash aggregate, where marking the rows takes a sort and a join. A file
+        without repeated keys or disagreeing rows, the usual one, is marked
+        no further."""
+        return bool(
+            self.sql(
+                f"SELECT EXISTS (SELECT 1 FROM {table} WHERE err_reason IS NULL "
+                f"GROUP BY {key} HAVING {having})"
+            )[0][0]
+        )
+
     def mark_disagreeing(self, table: str, keys: Sequence[str], column: str, reason: str) -> None:
         """Rows of a group (same keys) whose `column` differs from the group's first row."""
         key = ", ".join(keys)
+        # A group disagrees when its values are not all equal, or some are NULL and some not.
+        if not self.any_group(
+            table, key, f"min({column}) <> max({column}) OR count({column}) NOT IN (0, count(*))"
+        ):
+            return
         op = "IS DISTINCT FROM" if self.pg else "IS NOT"
         self.sql(
             f"UPDATE {table} SET err_column = %s, err_reason = %s, ref_file_no = d.first_file, "

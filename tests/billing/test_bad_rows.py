@@ -146,6 +146,34 @@ BAD_ROWS = {
         "payments.csv:7, столбец «document_number»",
         "указана повторно (см. строку 2)",
     ),
+    "a contract given twice": (
+        "contracts.csv",
+        repeat_line(2),
+        "contracts.csv:5, столбец «contract_number»",
+        "договор указан повторно (см. строку 2)",
+    ),
+    "one organization with two names": (
+        "contracts.csv",
+        lambda h, rows: (
+            repeat_line(3)(h, rows),
+            set_cell(h, rows, 5, "contract_number", "45678-ЭС"),
+            set_cell(h, rows, 5, "organization_name", "АО «Южный луч»"),
+        ),
+        "contracts.csv:5, столбец «organization_name»",
+        "у организации с этими ИНН и КПП в файле разные реквизиты (см. строку 3)",
+    ),
+    "a meter given twice": (
+        "meters.csv",
+        repeat_line(2),
+        "meters.csv:5, столбец «serial_number»",
+        "прибор учета указан повторно (см. строку 2)",
+    ),
+    "a reading given twice": (
+        "readings.csv",
+        repeat_line(2),
+        "readings.csv:6, столбец «reading_date»",
+        "показания прибора на эту дату указаны повторно (см. строку 2)",
+    ),
     "a required value missing": (
         "invoices.csv",
         cell(2, "tariff", ""),
