@@ -1,7 +1,8 @@
 """The import turns the data_version triggers of invoices off for its own
 statements and raises each contract it changed once itself: what is cached
 of a contract must still change with its invoices, and every other writer,
-in the same transaction too, still goes through the triggers."""
+in the same transaction too, still goes through the triggers. The foreign
+keys stay as declared, checked at the commit."""
 
 import datetime as dt
 from decimal import Decimal
@@ -110,3 +111,34 @@ def test_switched_off_triggers_still_refuse_a_line_without_its_invoice(sample):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     assert Invoice.objects.filter(date__gte=dt.date(2000, 1, 1)).exists()
     assert InvoiceLine.objects.filter(amount=Decimal("1")).count() == 0
+
+
+def orphan_line(cursor) -> None:
+    cursor.execute(
+        "INSERT INTO settlements_invoiceline (invoice_id, position, installation, address, tariff, "
+        "unit, quantity, price, amount, vat_amount, vat_rate, total, rate_kind, period_amount) "
+        "SELECT max(id) + 1000, 1, 'x', '', 'x', 'x', 1, 1, 1, 0.2, 20, 1.2, '', 0 FROM settlements_invoice"
+    )
+
+
+def test_after_an_import_the_foreign_keys_are_deferred_again(sample):
+    """After an import, in the same transaction, the foreign keys are checked
+    at the commit as declared, and a line without its invoice is refused."""
+    run_import(sample)
+    steps = []
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        orphan_line(cursor)
+        steps.append("inserted")  # deferred: not refused yet
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert steps == ["inserted"]
+
+
+def test_a_line_without_its_invoice_is_refused_at_once_while_immediate(sample):
+    """What the test above tells apart: an immediate foreign key refuses at the insert."""
+    run_import(sample)
+    steps = []
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        orphan_line(cursor)
+        steps.append("inserted")
+    assert steps == []
