@@ -879,12 +879,12 @@ class _Loader:
             f"NOT (l.{t} {op} {'coalesce(s.address, %s)' if s == 'address' else f's.{s}'})"
             for t, s in line_pairs
         )
-        # Lines are replaced as a whole where any differs, or their number does.
-        self.temp_table("billing_invoices_relined", "(id bigint PRIMARY KEY)")
-        # A new invoice has no lines yet: only the others are compared. Joins
+        # Lines are replaced as a whole where any differs, or their number
+        # does: the invoices already in the cabinet whose lines are relined.
+        # A new invoice has no lines yet: its lines go in all the same. Joins
         # only: a per-invoice subquery on the unindexed staging table would
         # take quadratic time.
-        self.sql("INSERT INTO billing_invoices_relined (id) SELECT id FROM billing_invoices WHERE created")
+        self.temp_table("billing_invoices_relined", "(id bigint PRIMARY KEY)")
         self.sql(
             f"INSERT INTO billing_invoices_relined (id) "
             f"SELECT m.id FROM billing_invoices m LEFT JOIN ("
@@ -907,15 +907,14 @@ class _Loader:
             f"s.price, s.amount, s.vat_amount, s.vat_rate, s.total, '', 0 FROM {table} s "
             f"JOIN billing_invoices m ON m.contract_number = s.contract_number "
             f"AND m.invoice_number = s.invoice_number "
-            f"JOIN billing_invoices_relined r ON r.id = m.id WHERE s.err_reason IS NULL "
+            f"LEFT JOIN billing_invoices_relined r ON r.id = m.id "
+            f"WHERE s.err_reason IS NULL AND (m.created OR r.id IS NOT NULL) "
             f"ORDER BY m.id, s.line_no"
         )
         (updated,) = self.sql(
-            # NOT EXISTS, an anti-join on the key: NOT IN over a large
-            # subquery is a scan per row once it outgrows work_mem.
+            # Relined invoices are ones already in the cabinet: none is new.
             "SELECT count(*) FROM (SELECT id FROM billing_invoice_written WHERE NOT created "
-            "UNION SELECT r.id FROM billing_invoices_relined r WHERE NOT EXISTS ("
-            "SELECT 1 FROM billing_invoice_written w WHERE w.id = r.id AND w.created)) u"
+            "UNION SELECT id FROM billing_invoices_relined) u"
         )[0]
         (total,) = self.sql("SELECT count(*) FROM billing_invoices")[0]
         counts["invoices"] = Counts(created, updated, total - created - updated)
