@@ -4,7 +4,8 @@ Whatever is cached of a contract (a downloaded statement, the rendered
 ledger table of a tab, the meters table) is kept under a key made of
 everything it shows: the contract's `data_version`, which database triggers
 raise on any change of its invoices, lines, payments, meters and readings
-(settlements and meters migrations), payment invoices, contacts and its
+(settlements and meters migrations; the billing import raises the contracts
+of its invoices itself, once), payment invoices, contacts and its
 organization's bank account (paydocs and accounts migrations); the contract's and organization's
 requisites where it shows them; the period or the day; and the release, a
 digest of the code, templates and supplier requisites that draw it. A new
