@@ -781,11 +781,11 @@ class _Loader:
         self.writer_raises(True)
         self.write_invoices(counts)
         self.raise_versions(
-            "SELECT b.contract_id FROM billing_invoices b WHERE b.id IN ("
+            "SELECT b.contract_id FROM billing_invoices b WHERE b.created OR b.id IN ("
             "SELECT id FROM billing_invoice_written UNION SELECT id FROM billing_invoices_relined)"
         )
         self.writer_raises(False)
-        self.new_invoice_ids = self.news("billing_invoice_written", INVOICE)
+        self.new_invoice_ids = self.news("billing_invoices", INVOICE)
 
     def writer_raises(self, on: bool) -> None:
         """Turns the data_version triggers of this transaction off (on=True:
@@ -834,15 +834,17 @@ class _Loader:
                 f"WHERE id IS NULL ORDER BY contract_id, invoice_number"
             )
             created = cursor.rowcount
+        # The invoices the upsert updated (a new one is told by billing_invoices.created).
         self.temp_table("billing_invoice_written", "(id bigint PRIMARY KEY, created boolean NOT NULL)")
-        self.upsert(
+        # Created only if another writer deleted the invoice meanwhile.
+        created += self.upsert(
             f"INSERT INTO {INVOICE} ({columns}) SELECT {chosen} FROM billing_invoice_heads WHERE changed "
             f"ON CONFLICT (contract_id, number) DO UPDATE SET "
             + ", ".join(f"{c} = EXCLUDED.{c}" for c in header)
             + f" WHERE {self.differs(INVOICE, 'EXCLUDED', header)}",
             INVOICE,
             record="billing_invoice_written",
-        )
+        )[0]
         # Every invoice of the files, new, changed or not, with its id.
         self.temp_table(
             "billing_invoices",
@@ -855,10 +857,6 @@ class _Loader:
             f"SELECT coalesce(h.id, i.id), h.contract_id, h.contract_number, h.invoice_number, h.lines, "
             f"h.id IS NULL FROM billing_invoice_heads h LEFT JOIN {INVOICE} i ON h.id IS NULL "
             f"AND i.contract_id = h.contract_id AND i.number = h.invoice_number"
-        )
-        self.sql(
-            "INSERT INTO billing_invoice_written (id, created) "
-            "SELECT id, true FROM billing_invoices WHERE created"
         )
         self.analyze("billing_invoices", "billing_invoice_written")
         line_pairs = [
