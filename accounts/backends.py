@@ -10,7 +10,9 @@ from functools import cache
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import make_password
-from django.db.models import Count, Expression, OuterRef, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import CharField, Count, Expression, OuterRef, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from accounts.models import Contract, Membership, User
@@ -70,10 +72,37 @@ def _users_with_what_pages_need() -> QuerySet:
         .annotate(count=Count("pk"))
         .values("count")
     )
+    annotations = {name: expression() for name, expression in USER_ANNOTATIONS.items()}
+    if connection.vendor == "postgresql":
+        annotations[MEMBERSHIPS_DIGEST] = _memberships_digest()
     return User.objects.select_related("contract__organization").annotate(
         own_role=Subquery(own_role[:1]),
         contracts_count=Coalesce(Subquery(contracts_count), Value(0)),
-        **{name: expression() for name, expression in USER_ANNOTATIONS.items()},
+        **annotations,
+    )
+
+
+# A digest of everything the person's contract list is read from: every
+# column of each of their memberships, its contract and its organization
+# (whole rows, so a column added later counts too). Equal digests mean the
+# list read now would be the one read then, so the list and the header's
+# switcher are kept under it (accounts/customers.py, accounts/switcher.py)
+# and a membership added, removed or changed, a contract registered or
+# renamed, its data_version raised, gives a new one in the very request.
+MEMBERSHIPS_DIGEST = "memberships_digest"
+
+
+def _memberships_digest() -> RawSQL:
+    # Whole-row text is PostgreSQL's; elsewhere the list is read per request.
+    # The outer query is the user's own, unaliased (get_user below).
+    return RawSQL(
+        "SELECT md5(string_agg(m::text || c::text || o::text, '|' ORDER BY m.id))"
+        " FROM accounts_membership m"
+        " JOIN accounts_contract c ON c.id = m.contract_id"
+        " JOIN accounts_organization o ON o.id = c.organization_id"
+        ' WHERE m.user_id = "accounts_user"."id"',
+        (),
+        output_field=CharField(),
     )
 
 
