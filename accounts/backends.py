@@ -127,6 +127,7 @@ class _CompiledUserQuery:
     fields: slice
     related_populators: list
     annotation_col_map: dict[str, int]
+    converters: dict
 
     @classmethod
     def compile(cls, source: QuerySet, using: str) -> "_CompiledUserQuery":
@@ -145,12 +146,15 @@ class _CompiledUserQuery:
             fields=fields,
             related_populators=get_related_populators(klass_info, select, using),
             annotation_col_map=dict(compiler.annotation_col_map),
+            converters=compiler.get_converters([column[0] for column in select[: compiler.col_count]]),
         )
 
     def users(self, rows: list, using: str) -> Iterator[User]:
         """The rows as Django's ModelIterable makes them (select_related and
         annotations included)."""
-        for row in self.compiler.results_iter([rows]):
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        for row in rows:
             user = User.from_db(using, self.init_list, row[self.fields])
             for populator in self.related_populators:
                 populator.populate(row, user)
@@ -164,6 +168,15 @@ def _prepared_cursor(database: BaseDatabaseWrapper):
     that binds parameters on the server and asks for the statement to be
     prepared: psycopg keeps it prepared on the connection, where the
     settings' `prepare_threshold` is set (none, no statement is prepared)."""
+    database.close_if_health_check_failed()
+    database.ensure_connection()
+    with database.wrap_database_errors:
+        return database._prepare_cursor(_prepared_cursor_class()(database.connection))
+
+
+@cache
+def _prepared_cursor_class() -> type:
+    # Imported when first asked: psycopg is PostgreSQL's alone.
     from django.db.backends.postgresql.base import ServerBindingCursor
 
     class PreparedCursor(ServerBindingCursor):
@@ -175,10 +188,7 @@ def _prepared_cursor(database: BaseDatabaseWrapper):
                 self._query = self._convert_query(query, params)
             return self
 
-    database.close_if_health_check_failed()
-    database.ensure_connection()
-    with database.wrap_database_errors:
-        return database._prepare_cursor(PreparedCursor(database.connection))
+    return PreparedCursor
 
 
 def user_with_what_pages_need(user_id: object) -> User | None:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from django.dispatch import receiver
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.autoreload import file_changed
 from django.utils.html import escape
@@ -24,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.backends import MEMBERSHIPS_DIGEST
 from accounts.customers import KeptInProcess
+from enser_cabinet.http import csrf_token
 
 TEMPLATE = "includes/contract_switcher.html"
 # Made of letters and dashes: escaping leaves them as they are.
@@ -48,7 +48,7 @@ def contract_switcher_html(request: HttpRequest) -> SafeString:
         html = render_to_string(TEMPLATE, context)
         if digest is not None:
             _KEPT.set(key, html)
-    html = html.replace(_CSRF_MARK, get_token(request), 1).replace(_NEXT, escape(request.get_full_path()), 1)
+    html = html.replace(_CSRF_MARK, csrf_token(request), 1).replace(_NEXT, escape(request.get_full_path()), 1)
     return mark_safe(html)  # noqa: S308 (the template's output and the escaped address)
 
 

@@ -8,8 +8,11 @@ a query added to every request cannot creep in unnoticed. A person with
 several contracts pays the same one query (the list of their contracts is
 kept under the digest of their memberships read with the user)."""
 
+import re
+
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -91,3 +94,22 @@ def test_a_kept_page_costs_one_query_for_a_person_with_two_contracts(
     shown = second if works_on == "second" else contract
     option = f'<option value="{shown.pk}" selected>{shown.number} · ООО «Тепломонтаж»</option>'
     assertContains(response, option)
+
+
+def test_a_kept_page_fills_in_one_csrf_token_that_posts(contract):
+    """The token is masked once per request (enser_cabinet/http.py) and every
+    form of the page, the switcher's included, carries it; it posts."""
+    second = make_contract(number="12346-ЭС")
+    Membership.objects.create(user=contract.user, contract=second, role=Role.ADMIN)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(contract.user, backend="accounts.backends.ContractPasswordBackend")
+    client.get(reverse("cabinet:home"))  # drawn and kept
+    page = client.get(reverse("cabinet:home")).content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert len(tokens) >= 3 and len(set(tokens)) == 1, tokens  # sign-out, switcher, «Открыть»
+    assert "filled-in" not in page
+    select = reverse("cabinet:contract-select")
+    response = client.post(select, {"contract": second.pk, "csrfmiddlewaretoken": tokens[0]})
+    assert response.status_code == 302
+    # Each request masks anew.
+    assert tokens[0] not in client.get(reverse("cabinet:home")).content.decode()
