@@ -8,13 +8,16 @@ organization is here too, since it is the same question asked the other way:
 may this person work on that contract?"""
 
 import enum
+import pickle
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
-from accounts.backends import ContractPasswordBackend
+from accounts.backends import MEMBERSHIPS_DIGEST, ContractPasswordBackend
 from accounts.journal import Kind, Origin, journal_record
 from accounts.models import Contract, Membership, User
 from accounts.roles import Access, Role
@@ -81,17 +84,70 @@ def user_contracts(*, user: User) -> list[Access]:
     return [Access(contract=m.contract, role=Role(m.role)) for m in memberships]
 
 
+class KeptInProcess:
+    """A few recent values of this process, by key, the oldest dropped
+    first. Only for keys that name everything the value is made of: such a
+    value is never stale, whichever process made it."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: object) -> object | None:
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def set(self, key: object, value: object) -> None:
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+# The contract lists of people with several contracts, pickled, by the
+# person and the digest of their memberships read with them
+# (accounts/backends.py): the same digest, the same rows.
+_CHOICES_KEPT = KeptInProcess(4096)
+
+
+def _contracts_kept(user: User) -> list[Access]:
+    """user_contracts(user), read from the database only when the person's
+    memberships, contracts or organizations changed since this process last
+    read them. Each request gets objects of its own (unpickled)."""
+    digest = getattr(user, MEMBERSHIPS_DIGEST, None)
+    if digest is None:  # not read with the user (SQLite, a user from elsewhere)
+        return user_contracts(user=user)
+    key = (user.pk, digest)
+    kept = _CHOICES_KEPT.get(key)
+    if kept is not None:
+        return pickle.loads(kept)  # noqa: S301 (pickled by this process, above)
+    choices = user_contracts(user=user)
+    _CHOICES_KEPT.set(key, pickle.dumps(choices, pickle.HIGHEST_PROTOCOL))
+    return choices
+
+
 def _access_and_choices(user: User, contract_id: int | None) -> tuple[Access | None, list[Access]]:
     """The access the request works on and the person's contracts. The
     sign-in backend reads with the user how many contracts they hold and
     their role on their own account's contract (`contracts_count`,
     `own_role`), so the usual customer, with one contract, costs no query
-    here; anyone else costs one, with 1 contract or 20."""
+    here; anyone else costs one, with 1 contract or 20, only when their
+    memberships or contracts changed since this process last read them
+    (`_contracts_kept`)."""
     if getattr(user, "contracts_count", 2) <= 1 and contract_id in (None, user.contract_id):
         own = _own_contract_access(user)
         if own is not None:
             return own, [own]
-    choices = user_contracts(user=user)
+    choices = _contracts_kept(user)
     if user.contract_id is not None and User.contract.is_cached(user) and not user.contract.is_registered:
         # The account's own contract as read with the user: its registration
         # reset since, it opens nothing.

@@ -177,6 +177,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=int, default=20, help="how long wrk drives each address")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per gunicorn worker (more than 1: the gthread worker)"
+    )
+    parser.add_argument("--only", help="only the addresses whose label contains this (the ceiling always)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark's database")
     parser.add_argument(
         "--reuse", action="store_true", help="serve the database a --keep run left, without making it again"
@@ -243,6 +247,7 @@ def main(argv: list[str] | None = None) -> None:
             "enser_cabinet.wsgi",
             f"--bind=127.0.0.1:{port}",
             f"--workers={options.workers}",
+            *([f"--threads={options.threads}", "--worker-class=gthread"] if options.threads > 1 else []),
             "--log-level=warning",
         ],
         cwd=ROOT,
@@ -272,6 +277,8 @@ def main(argv: list[str] | None = None) -> None:
             ("реквизиты", "/requisites/"),
             ("справка PDF из кэша", f"/settlements/statement.pdf?{one}"),
         ]
+        if options.only:
+            targets = [targets[0], *(target for target in targets[1:] if options.only in target[0])]
         first_pdf = [fetch_seconds(f"{address}/settlements/statement.pdf?{_period(years, today)}", cookie)
                      for years in (1, 2, 3)]  # fmt: skip
         results = []
@@ -288,7 +295,9 @@ def main(argv: list[str] | None = None) -> None:
 
     ceiling = results[0].requests_per_second
     print(
-        f"\ngunicorn, {options.workers} workers; wrk, {options.connections} соединений,"
+        f"\ngunicorn, {options.workers} workers"
+        + (f" × {options.threads} threads (gthread)" if options.threads > 1 else "")
+        + f"; wrk, {options.connections} соединений,"
         f" {options.seconds} с на адрес"
     )
     print(f"{'адрес':30} {'запр/с':>8} {'p50, мс':>8} {'p99, мс':>8} {'ошибок':>7} {'к потолку':>9}")

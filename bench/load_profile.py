@@ -4,8 +4,9 @@ Requests each page of the load benchmark many times through Django's test
 client (the whole middleware stack, no HTTP server) with the production
 settings, signed in as 12345-ЭС, on the database DATABASE_URL names (run
 `manage.py migrate` and `manage.py seed_demo` on it first). Prints the
-milliseconds and queries per request of each page and, with --profile, the
-functions cProfile finds most costly.
+milliseconds per request of each page, wall clock and the process's CPU time
+(steadier on a loaded machine), its database queries and Redis commands and,
+with --profile, the functions cProfile finds most costly.
 """
 
 import argparse
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> None:
     import django
 
     django.setup()
+    import redis
     from django.db import connection
     from django.test import Client
 
@@ -69,13 +71,28 @@ def main(argv: list[str] | None = None) -> None:
             queries.append(sql)
             return execute(sql, *args)
 
-        with connection.execute_wrapper(count):
-            client.get(path)
-        started = time.perf_counter()
+        commands: list[str] = []
+        execute_command = redis.Redis.execute_command
+
+        def command(self, *args, commands=commands, execute_command=execute_command, **kwargs):
+            commands.append(str(args[0]))
+            return execute_command(self, *args, **kwargs)
+
+        redis.Redis.execute_command = command
+        try:
+            with connection.execute_wrapper(count):
+                client.get(path)
+        finally:
+            redis.Redis.execute_command = execute_command
+        started, cpu = time.perf_counter(), time.process_time()
         for _ in range(options.requests):
             client.get(path)
         spent = (time.perf_counter() - started) / options.requests * 1000
-        print(f"{label:30} {spent:6.2f} мс/запрос, запросов к БД: {len(queries)}")
+        cpu = (time.process_time() - cpu) / options.requests * 1000
+        print(
+            f"{label:30} {spent:6.2f} мс/запрос, ЦП {cpu:5.2f} мс, запросов к БД: {len(queries)},"
+            f" к Redis: {len(commands)} ({' '.join(commands)})"
+        )
         if options.queries:
             for sql in queries:
                 print(f"    {sql[:200]}")

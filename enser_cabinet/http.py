@@ -47,3 +47,18 @@ def client_ip(request) -> str:
         if not any(hop in network for network in trusted):
             break
     return str(hop)
+
+
+def csrf_token(request) -> str:
+    """The CSRF token of this response's forms, masked once per request:
+    Django's get_token masks it afresh (32 random characters) at each call,
+    and a kept page fills it in at several places."""
+    from django.middleware.csrf import get_token
+
+    secret = request.META.get("CSRF_COOKIE")
+    kept = getattr(request, "_csrf_token_masked", None)
+    if kept is not None and kept[0] == secret and secret is not None:
+        return kept[1]
+    token = get_token(request)  # a new secret is made here when there was none
+    request._csrf_token_masked = (request.META.get("CSRF_COOKIE"), token)
+    return token

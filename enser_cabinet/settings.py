@@ -123,6 +123,12 @@ if _EMBEDDED_DATABASE:
 # instead of connecting on every request.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if DEBUG else 600))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if not _EMBEDDED_DATABASE and env.bool("DATABASE_PREPARED", default=True):
+    # The user's query of every request runs as a statement prepared on the
+    # connection (accounts/backends.py asks for it; Django's own cursors bind
+    # on the client and never prepare). Off behind a pooler that cannot keep
+    # prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (letters, SMS, periodic tasks) queue in PostgreSQL through

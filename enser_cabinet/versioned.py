@@ -30,7 +30,6 @@ from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.autoreload import file_changed
@@ -39,6 +38,7 @@ from django.utils.safestring import SafeString, mark_safe
 from accounts.models import Contract
 from accounts.switcher import contract_switcher_html
 from enser_cabinet.context_processors import links
+from enser_cabinet.http import csrf_token
 from enser_cabinet.ratelimit import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -193,7 +193,7 @@ def render_page(
         variant = repr((template, shows, role, timezone.localdate(), sorted(links(request)["links"].items())))
         key = contract_key("page", contract=contract, start=start, end=end, requisites=True, variant=variant)
         html = cached_html(key, lambda: render_to_string(template, marked, request))
-    html = html.replace(CSRF_FILLED_IN, get_token(request))
+    html = html.replace(CSRF_FILLED_IN, csrf_token(request))
     return HttpResponse(html.replace(_SWITCHER_FILLED_IN, contract_switcher_html(request), 1))
 
 

@@ -344,3 +344,75 @@ def test_a_refused_page_offers_the_switcher_to_leave_for_another_contract(contra
     response = person_client(person, contract=contract).get(SETTLEMENTS)
     assert response.status_code == 403
     assert f'<option value="{second.pk}">12346-ЭС' in switcher(response)
+
+
+# The contract list and the switcher are kept in the process under the digest
+# of the person's memberships, contracts and organizations read with the user
+# (accounts/customers.py, accounts/switcher.py): whatever changes, the very
+# next request shows it, even on a page kept whole and changed without signals.
+
+
+def test_a_membership_added_or_removed_shows_in_the_switcher_at_once(admin_client, contract, second):
+    third = make_contract(number="12347-ЭС")
+    for _ in range(2):  # the second one from what is kept
+        form = switcher(admin_client.get(SETTLEMENTS))
+        assert "12346-ЭС" in form and "12347-ЭС" not in form
+    Membership.objects.create(user=contract.user, contract=third, role=Role.VIEWER)
+    form = switcher(admin_client.get(SETTLEMENTS))
+    assert f'<option value="{third.pk}">12347-ЭС · ООО «Тепломонтаж»</option>' in form
+    assert "12346-ЭС" in form
+    Membership.objects.filter(user=contract.user, contract=second).delete()
+    form = switcher(admin_client.get(SETTLEMENTS))
+    assert "12347-ЭС" in form and "12346-ЭС" not in form
+    Membership.objects.filter(user=contract.user, contract=third).delete()
+    assert not switcher(admin_client.get(SETTLEMENTS))  # one contract left
+
+
+def test_a_contract_added_in_the_cabinet_shows_in_the_switcher_at_once(admin_client, contract, second):
+    third = make_contract(number="12347-ЭС", password="Tretij-Dom-2024")
+    assert "12347-ЭС" not in switcher(admin_client.get(HOME))
+    assert "12347-ЭС" not in switcher(admin_client.get(HOME))
+    response = admin_client.post(
+        reverse("cabinet:contract-add"), {"contract_number": "12347-ЭС", "password": "Tretij-Dom-2024"}
+    )
+    assertRedirects(response, HOME, fetch_redirect_response=False)
+    form = switcher(admin_client.get(SETTLEMENTS))
+    assert f'<option value="{third.pk}" selected>12347-ЭС · ООО «Тепломонтаж»</option>' in form
+    assert "12346-ЭС" in form and "12345-ЭС" in form
+
+
+def test_a_renamed_organization_shows_in_the_switcher_at_once(admin_client, contract, second):
+    switcher(admin_client.get(SETTLEMENTS))
+    assert "12346-ЭС · ООО «Тепломонтаж»" in switcher(admin_client.get(SETTLEMENTS))
+    type(second.organization).objects.filter(pk=second.organization_id).update(name="АО «Тепломонтаж»")
+    assert "12346-ЭС · АО «Тепломонтаж»" in switcher(admin_client.get(SETTLEMENTS))
+
+
+def test_a_role_changed_on_the_open_contract_counts_at_once(contract, second):
+    """The access a request works on comes from the kept list: a role
+    lowered in the database (no signal) is the role of the next request."""
+    roles = {contract: Role.ACCOUNTANT, second: Role.ACCOUNTANT}
+    person = make_person(email="buh@teplo.example", roles=roles)
+    client = person_client(person, contract=second)
+    for _ in range(2):
+        assert client.get(SETTLEMENTS).status_code == 200
+    Membership.objects.filter(user=person, contract=second).update(role=Role.ENGINEER)
+    assert client.get(SETTLEMENTS).status_code == 403
+    Membership.objects.filter(user=person, contract=second).update(role=Role.ACCOUNTANT)
+    assert client.get(SETTLEMENTS).status_code == 200
+
+
+def test_the_kept_switcher_carries_each_requests_token_and_address(contract, second):
+    """Drawn once, the switcher still posts this request's CSRF token and
+    comes back to this request's address, escaped."""
+    Membership.objects.create(user=contract.user, contract=second, role=Role.ADMIN)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(contract.user, backend="accounts.backends.ContractPasswordBackend")
+    switcher(client.get(SETTLEMENTS))
+    form = switcher(client.get(SETTLEMENTS, {"start": "01.10.2021", "end": "31.12.2021"}))
+    assert 'name="next" value="/settlements/?start=01.10.2021&amp;end=31.12.2021"' in form
+    assert "filled-in" not in form
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    assert client.post(SELECT, {"contract": second.pk, "csrfmiddlewaretoken": "x" * 64}).status_code == 403
+    response = client.post(SELECT, {"contract": second.pk, "csrfmiddlewaretoken": token})
+    assertRedirects(response, HOME, fetch_redirect_response=False)
