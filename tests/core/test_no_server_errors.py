@@ -511,10 +511,16 @@ def form_world(world, settings, no_rate_limits):
     return world
 
 
+# Statements and payment documents are files, without forms: not made for nothing.
+DOWNLOADS = (".pdf", ".xlsx", ".zip", ".txt")
+
+
 def _forms_in(client: Client, world, pages) -> list[tuple[str, dict]]:
     """(action path, form) of every POST form on the pages, each form once."""
     found, seen = [], set()
     for address in pages:
+        if address.url.endswith(DOWNLOADS):
+            continue
         response = client.get(address.url)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
