@@ -377,8 +377,7 @@ def admin_client(admin_user) -> Client:
     return staff_client_for(admin_user)
 
 
-@pytest.fixture
-def contract(db) -> Contract:
+def manual_contract() -> Contract:
     """12345-ЭС of ООО «Тепломонтаж», registered, with the manual's two charges."""
     contract = make_contract(number="12345-ЭС")
     make_invoice(contract, dt.date(2021, 10, 31), "5392.46", vat="898.74", number="ЭРО-1")
@@ -386,12 +385,23 @@ def contract(db) -> Contract:
     return contract
 
 
-@pytest.fixture
-def other_contract(db) -> Contract:
+def stranger_contract() -> Contract:
     """Another customer, with charges of its own."""
     contract = make_contract(number="99999-ЭС", inn="7702070139", kpp="770201001", name="ООО «Чужая»")
     make_invoice(contract, dt.date(2021, 10, 31), "777777.77", number="ЭРО-ЧУЖОЙ")
     return contract
+
+
+@pytest.fixture
+def contract(db) -> Contract:
+    """12345-ЭС of ООО «Тепломонтаж», registered, with the manual's two charges."""
+    return manual_contract()
+
+
+@pytest.fixture
+def other_contract(db) -> Contract:
+    """Another customer, with charges of its own."""
+    return stranger_contract()
 
 
 @pytest.fixture

@@ -52,6 +52,11 @@ def queue_forget() -> None:
     _queued.clear()
 
 
+def queue_note() -> None:
+    """Messages were put in the queue without saving them one by one (copied in)."""
+    _queued.append(0)
+
+
 def queue_touched() -> bool:
     """Whether a message was queued since the queue was last run."""
     return bool(_queued)

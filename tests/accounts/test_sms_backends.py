@@ -103,7 +103,7 @@ def twilio_server(settings):
     FakeTwilio.received = []
     FakeTwilio.status = 201
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeTwilio)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     settings.SMS_BACKEND = "twilio"
     settings.TWILIO_ACCOUNT_SID = SID

@@ -2,12 +2,16 @@
 fixture) with something of every kind a cabinet URL can point at, and
 customer B (`other_contract`) who must never see any of it."""
 
+import copy
 import dataclasses
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -19,9 +23,10 @@ from appeals.services import appeal_create
 from meters.models import Meter, Reading
 from paydocs.models import CustomerBankAccount, SupplierBankAccount
 from paydocs.services import payment_invoice_issue
-from tests.conftest import make_payment
+from tests.conftest import make_payment, manual_contract, stranger_contract
 from tests.meters.conftest import add_reading, make_meter
 from tests.paydocs.conftest import SUPPLIER_BANK
+from tests.queue import queued_jobs_run
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% ALFA-AKT-SECRET\n%%EOF\n"
 
@@ -43,8 +48,9 @@ def no_rate_limits(settings):
 
 
 @pytest.fixture(autouse=True)
-def _quiet_side_channels(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _quiet_side_channels(request, settings, tmp_path):
+    # A test in the world keeps its files where the world's appeal document is.
+    settings.MEDIA_ROOT = _world_built(request).media if _in_world(request) else tmp_path / "media"
     settings.SMS_BACKEND = "locmem"
     sms.outbox.clear()
     yield
@@ -77,11 +83,7 @@ def _appeal_of(contract: Contract, *, organization_name: str, message: str) -> A
     )
 
 
-@pytest.fixture
-def world(contract, other_contract) -> CustomerWorld:
-    """A: 12345-ЭС of ООО «Тепломонтаж», two charges, a payment, contacts, an
-    appeal with a document, a meter with a reading. B: 99999-ЭС of ООО «Чужая»
-    with a charge and a meter of its own."""
+def _world_make(contract: Contract, other_contract: Contract) -> CustomerWorld:
     a_user = contract.user
     a_user.email = "alfa-secret@example.ru"
     a_user.save()
@@ -135,3 +137,76 @@ def world(contract, other_contract) -> CustomerWorld:
             "ALFA-PAY-PURPOSE",  # A's «Счёт на оплату»
         ),
     )
+
+
+@dataclasses.dataclass
+class _BuiltWorld:
+    world: CustomerWorld
+    media: Path
+
+
+@pytest.fixture(scope="module")
+def _world_once(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for a test module inside a transaction that each
+    test's own (a savepoint) rolls back to, and rolled back itself after the
+    module: hundreds of parametrized cases read it and need not build it anew.
+    Built as a test would build it: fast password hashing, SMS to memory,
+    the appeal's document in a folder of the module's, its letters sent."""
+    media = tmp_path_factory.mktemp("world") / "media"
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                MEDIA_ROOT=media,
+                SMS_BACKEND="locmem",
+            ):
+                built = _BuiltWorld(_world_make(manual_contract(), stranger_contract()), media)
+                queued_jobs_run()
+            sms.outbox.clear()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    request.module._world_built = True
+    yield built
+    request.module._world_built = False
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+def _world_built(request) -> _BuiltWorld:
+    return request.getfixturevalue("_world_once")
+
+
+def _in_world(request) -> bool:
+    """The test reads the world, or runs while its module's world stands
+    (whose contracts hold the numbers the fixtures below would create)."""
+    return "world" in request.fixturenames or getattr(request.module, "_world_built", False)
+
+
+@pytest.fixture
+def world(_world_once, db) -> CustomerWorld:
+    """A: 12345-ЭС of ООО «Тепломонтаж», two charges, a payment, contacts, an
+    appeal with a document, a meter with a reading. B: 99999-ЭС of ООО «Чужая»
+    with a charge and a meter of its own. A test's changes to the rows are
+    rolled back after it, and it gets its own copy of the objects."""
+    return copy.deepcopy(_world_once.world)
+
+
+@pytest.fixture
+def contract(request, db) -> Contract:
+    """In the world, A's contract; elsewhere the manual's contract of tests/conftest.py."""
+    if _in_world(request):
+        return request.getfixturevalue("world").a
+    return manual_contract()
+
+
+@pytest.fixture
+def other_contract(request, db) -> Contract:
+    """In the world, B's contract; elsewhere another customer of tests/conftest.py."""
+    if _in_world(request):
+        return request.getfixturevalue("world").b
+    return stranger_contract()

@@ -2,21 +2,20 @@
 
 import datetime as dt
 import gzip
-import io
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Contract
+from tests.demo import demo_seed
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo_client(db) -> Client:
-    call_command("seed_demo", stdout=io.StringIO())
+    demo_seed()
     client = Client()
     client.force_login(
         Contract.objects.get(number="12345-ЭС").user, backend="accounts.backends.ContractPasswordBackend"

@@ -2,12 +2,10 @@
 server. Playwright's sync API runs an event loop in the test thread, hence
 DJANGO_ALLOW_ASYNC_UNSAFE=true in `make test`."""
 
-import io
 import os
 import shutil
 
 import pytest
-from django.core.management import call_command
 
 from accounts import sms
 from accounts.models import Contract
@@ -15,6 +13,7 @@ from appeals.models import AppealType, Branch, PremisesType
 from meters.models import Meter
 from settlements.models import Invoice
 from tests.appeals.conftest import make_appeal
+from tests.demo import demo_seed
 
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -78,7 +77,7 @@ def demo_customer(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SMS_BACKEND = "locmem"
     sms.outbox.clear()
-    call_command("seed_demo", stdout=io.StringIO())
+    demo_seed()
     contract = Contract.objects.get(number="12345-ЭС")
     choices = {
         "premises_type": PremisesType.objects.get_or_create(name="Нежилое помещение в МКД")[0],

@@ -4,19 +4,18 @@ the balance and the period form are in the first screen; at 1366 px the money
 tables stay tables."""
 
 import datetime as dt
-import io
 import os
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.models import Contract
 from appeals.models import AppealType, Branch, PremisesType
 from appeals.services import appeal_create
 from enser_cabinet.demo.customers import DEMO_PASSWORD
+from tests.demo import demo_seed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -80,7 +79,7 @@ LAYOUT_PROBLEMS = """() => {
 def demo(settings, tmp_path) -> Contract:
     """seed_demo's 12345-ЭС with an appeal of its own."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed_demo", stdout=io.StringIO())
+    demo_seed()
     contract = Contract.objects.get(number="12345-ЭС")
     branch, _ = Branch.objects.get_or_create(name="АО «ЭнСер»", defaults={"email": "abonent@rm-enser.ru"})
     appeal_create(

@@ -1,11 +1,10 @@
-import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from enser_cabinet.demo.customers import DEMO_PASSWORD
+from tests.demo import demo_seed
 from tests.settlements.conftest import pdf_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,7 +24,7 @@ def downloaded_pdf(page, button: str) -> tuple[str, list[str]]:
 
 
 def test_customer_reconciles_the_quarter_and_downloads_both_statements(page):
-    call_command("seed_demo", stdout=io.StringIO())
+    demo_seed()
     page.goto(page.base_url + "/login/")
     page.get_by_label("Номер договора").fill("12345-ЭС")
     page.get_by_label("ИНН/Пароль").fill(DEMO_PASSWORD)

@@ -3,13 +3,11 @@ browser with JavaScript off: the header's "Договор" list and "Выбра�
 then the "Открыть" button of «Главная»; each tab then shows the chosen
 contract, and on a phone nothing scrolls sideways."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from enser_cabinet.demo.customers import DEMO_PASSWORD
+from tests.demo import demo_seed
 from tests.e2e.test_phone_layout import LAYOUT_PROBLEMS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -18,7 +16,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed_demo", stdout=io.StringIO())
+    demo_seed()
 
 
 def test_switching_contracts_without_javascript(browser, live_server, demo):

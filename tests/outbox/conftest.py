@@ -42,7 +42,7 @@ def wait_for(condition: Callable[[], object], *, what: str, timeout: float = DEA
         if time.monotonic() > deadline:
             tail = f"\n--- worker log ---\n{log()}" if log else ""
             pytest.fail(f"not within {timeout:.0f} s: {what}{tail}")
-        time.sleep(0.1)
+        time.sleep(0.02)
 
 
 def free_port() -> int:
@@ -67,7 +67,7 @@ class Worker:
         # The tests move a retry's time to now in the database, which sends
         # no notification: the worker looks for due jobs often.
         command = [sys.executable, "manage.py", "procrastinate", "worker", "--concurrency", str(concurrency)]
-        command += ["--fetch-job-polling-interval", "0.2"]
+        command += ["--fetch-job-polling-interval", "0.05"]
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=self.log_file, stderr=subprocess.STDOUT
         )
@@ -245,7 +245,7 @@ def twilio(settings) -> Iterator[type[Twilio]]:
     Twilio.received = []
     Twilio.status = 201
     server = ThreadingHTTPServer(("127.0.0.1", 0), Twilio)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     twilio_settings = {
         "SMS_BACKEND": "twilio",

@@ -6,13 +6,13 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts.models import Contract
 from settlements.models import Invoice, InvoiceLine, Payment
 from tests.conftest import client_for, make_contract
+from tests.demo import demo_seed
 
 MANUAL_PERIOD = {"start": "01.10.2021", "end": "31.12.2021"}
 # Every page and download of the three tabs that reads a period.
@@ -45,7 +45,7 @@ def html(response) -> str:
 @pytest.fixture
 def demo(db) -> Contract:
     """seed_demo's 12345-ЭС: the manual's charges and line, payments from 2022."""
-    call_command("seed_demo", stdout=io.StringIO())
+    demo_seed()
     return Contract.objects.get(number="12345-ЭС")
 
 
