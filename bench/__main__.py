@@ -1,4 +1,5 @@
-"""`python -m bench`: the PDF statement benchmarks; `python -m bench queue`:
+"""`python -m bench [settlements|thousand|charges|paydocs …]`: the PDF
+statement benchmarks, all or those named; `python -m bench queue`:
 the job queue's (bench/queue.py, on a database of its own); `python -m bench
 recovery`: the timing of password recovery per case (bench/recovery_timing.py);
 `python -m bench notices`: the readings window's notifications (bench/notices.py,
@@ -27,4 +28,4 @@ else:
 
     from bench.statements import main
 
-    main()
+    main(sys.argv[1:])

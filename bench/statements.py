@@ -11,17 +11,29 @@ import statistics
 import time
 from collections.abc import Callable
 from decimal import Decimal
+from html import escape
+from html.parser import HTMLParser
 
+from django.template.loader import render_to_string
 from pypdf import PdfReader
 from weasyprint import HTML
 
 from accounts.models import Contract, Organization
 from enser_cabinet.dates import month_end
-from settlements.ledger import ChargedInvoice, ChargesStatement, LedgerRow, Period, SettlementsStatement
+from settlements.ledger import (
+    ChargedInvoice,
+    ChargesStatement,
+    LedgerRow,
+    Period,
+    SettlementsStatement,
+    Statement,
+)
 from settlements.models import Invoice, InvoiceLine
-from settlements.pdf import charges_statement_pdf, settlements_statement_pdf
+from settlements.pdf import _context, charges_statement_pdf, settlements_statement_pdf
 
 RUNS = 3
+SETTLEMENTS = "settlements/pdf/settlements.html"
+CHARGES = "settlements/pdf/charges.html"
 # The manual's heat line and a hot-water line, each month.
 SERVICES = [
     ("Тепловая энергия", "Гкал", "3.32", "1353.53", "4493.72", "898.74"),
@@ -105,14 +117,55 @@ def monthly_charges(years: int) -> ChargesStatement:
     return ChargesStatement(contract=_contract(), period=period, invoices=invoices)
 
 
-def bare_table(rows: int, columns: int, *, landscape: bool = False) -> bytes:
-    """The reference: bare WeasyPrint on a plain table of as many rows and
-    columns, no template, fonts or styling of ours."""
-    row = "<tr>" + "<td>12 345,67</td>" * columns + "</tr>"
+class _TableCells(HTMLParser):
+    """The rows of a statement's table as its cells read: (text, colspan)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[tuple[str, int]]] = []
+        self._cell: list[str] | None = None
+        self._span = 1
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+            self._span = int(dict(attrs).get("colspan") or 1)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append((" ".join("".join(self._cell).split()), self._span))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def statement_cells(template: str, statement: Statement) -> list[list[tuple[str, int]]]:
+    """The cells of the statement's table, as the template writes them."""
+    parser = _TableCells()
+    parser.feed(render_to_string(template, _context(statement, None)))
+    return parser.rows
+
+
+def bare_table(rows: list[list[tuple[str, int]]], *, landscape: bool = False) -> bytes:
+    """The reference: bare WeasyPrint on a plain table of the statement's rows,
+    columns and cell texts, no template, fonts or styling of ours."""
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td colspan="{span}">{escape(text)}</td>' if span > 1 else f"<td>{escape(text)}</td>"
+            for text, span in row
+        )
+        + "</tr>"
+        for row in rows
+    )
     html = (
         f"<style>@page {{ size: A4{' landscape' if landscape else ''}; margin: 15mm }}"
         " table { border-collapse: collapse; width: 100% } td { border: 1px solid #999; padding: 2px 4px;"
-        f" font-size: 8pt }}</style><table>{row * rows}</table>"
+        f" font-size: 8pt }}</style><table>{body}</table>"
     )
     return HTML(string=html).write_pdf()
 
@@ -132,45 +185,57 @@ def measure(name: str, render: Callable[[], bytes]) -> float:
     return statistics.median(seconds)
 
 
-def against_bare(name: str, render: Callable[[], bytes], *, rows: int, columns: int, landscape: bool) -> None:
-    """The statement, then bare WeasyPrint on a table of its rows and columns."""
+def against_bare(
+    name: str, render: Callable[[], bytes], *, cells: list[list[tuple[str, int]]], landscape: bool
+) -> None:
+    """The statement, then bare WeasyPrint on a table of its rows, columns and cell texts."""
     ours = measure(name, render)
+    columns = max(sum(span for _, span in row) for row in cells)
     bare = measure(
-        f"  голый WeasyPrint: таблица {rows} × {columns}",
-        lambda: bare_table(rows, columns, landscape=landscape),
+        f"  голый WeasyPrint: таблица {len(cells)} × {columns}",
+        lambda: bare_table(cells, landscape=landscape),
     )
     print(f"  отношение к голому WeasyPrint: {ours / bare:.2f}")
 
 
-def main() -> None:
+STATEMENTS = ("settlements", "thousand", "charges", "paydocs")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m bench [settlements] [thousand] [charges] [paydocs]`: the
+    statements named, or all of them."""
+    only = set(argv or STATEMENTS)
+    if unknown := only - set(STATEMENTS):
+        raise SystemExit(f"unknown statements: {', '.join(sorted(unknown))}; known: {', '.join(STATEMENTS)}")
     print(f"PDF statements, median of {RUNS} runs after a warm-up:")
-    statement = monthly_settlements(10)
-    against_bare(
-        f"Справка по взаиморасчетам, 10 лет ({len(statement.rows)} строк)",
-        lambda: settlements_statement_pdf(statement=statement),
-        rows=len(statement.rows),
-        columns=4,
-        landscape=False,
-    )
-    thousand = settlements_of(1000)
-    against_bare(
-        f"Справка по взаиморасчетам, {len(thousand.rows)} строк",
-        lambda: settlements_statement_pdf(statement=thousand),
-        rows=len(thousand.rows),
-        columns=4,
-        landscape=False,
-    )
-    charges = monthly_charges(10)
-    lines = sum(len(item.lines) for item in charges.invoices)
-    # Each invoice is a heading row over its lines, in twelve columns.
-    against_bare(
-        f"Справка по начислениям, 10 лет ({len(charges.invoices)} счетов, {lines} строк)",
-        lambda: charges_statement_pdf(statement=charges),
-        rows=len(charges.invoices) + lines,
-        columns=12,
-        landscape=True,
-    )
-    payment_documents()
+    if "settlements" in only:
+        statement = monthly_settlements(10)
+        against_bare(
+            f"Справка по взаиморасчетам, 10 лет ({len(statement.rows)} строк)",
+            lambda: settlements_statement_pdf(statement=statement),
+            cells=statement_cells(SETTLEMENTS, statement),
+            landscape=False,
+        )
+    if "thousand" in only:
+        thousand = settlements_of(1000)
+        against_bare(
+            f"Справка по взаиморасчетам, {len(thousand.rows)} строк",
+            lambda: settlements_statement_pdf(statement=thousand),
+            cells=statement_cells(SETTLEMENTS, thousand),
+            landscape=False,
+        )
+    if "charges" in only:
+        charges = monthly_charges(10)
+        lines = sum(len(item.lines) for item in charges.invoices)
+        # Each invoice is a heading row over its lines, in twelve columns.
+        against_bare(
+            f"Справка по начислениям, 10 лет ({len(charges.invoices)} счетов, {lines} строк)",
+            lambda: charges_statement_pdf(statement=charges),
+            cells=statement_cells(CHARGES, charges),
+            landscape=True,
+        )
+    if "paydocs" in only:
+        payment_documents()
 
 
 def payment_documents() -> None:
