@@ -8,6 +8,7 @@ make the server read the network or the rest of its disk.
 """
 
 import datetime as dt
+import threading
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,21 @@ def static_roots() -> list[Path]:
     return roots
 
 
+_drawing = threading.local()
+
+
+def _font_config():
+    """This thread's font configuration, kept between statements: Fontconfig
+    loads the system's configuration once, and the @font-face fonts are read,
+    written out and registered once, not on every statement. Per thread, as
+    Pango's font map is not to be shared between threads."""
+    if getattr(_drawing, "font_config", None) is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _drawing.font_config = FontConfiguration()
+    return _drawing.font_config
+
+
 def render_pdf(template: str, context: dict) -> bytes:
     # WeasyPrint takes a second to import: loaded by what draws a statement,
     # not by every process that reads the URLs (commands, job workers).
@@ -38,8 +54,9 @@ def render_pdf(template: str, context: dict) -> bytes:
 
     html = render_to_string(template, context)
     # Relative addresses in the templates (fonts/…, img/…) are the static dir's.
-    base_url = path2url(f"{static_roots()[0]}/")
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesFetcher(static_roots())).write_pdf()
+    roots = static_roots()
+    document = HTML(string=html, base_url=path2url(f"{roots[0]}/"), url_fetcher=StaticFilesFetcher(roots))
+    return document.write_pdf(font_config=_font_config())
 
 
 def _context(statement: Statement, made_at: dt.datetime | None) -> dict:
