@@ -7,6 +7,7 @@ refuses anything but our own static files, so nothing in a statement can
 make the server read the network or the rest of its disk.
 """
 
+import atexit
 import datetime as dt
 import threading
 from pathlib import Path
@@ -30,6 +31,13 @@ def static_roots() -> list[Path]:
 
 
 _drawing = threading.local()
+
+
+@atexit.register
+def _forget_font_config() -> None:
+    # Dropped while the interpreter still works, so that the configuration
+    # removes its temporary folder of fonts; a thread's goes when it ends.
+    _drawing.__dict__.clear()
 
 
 def _font_config():
