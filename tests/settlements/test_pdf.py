@@ -9,6 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from bench.statements import settlements_of
+from settlements import pdf as pdf_module
 from settlements.fetcher import FetchRefused, StaticFilesFetcher
 from settlements.ledger import (
     Period,
@@ -210,3 +211,27 @@ def test_downloads_carry_a_file_name_every_browser_keeps(demo_client):
     assert (
         'filename="spravka-nachisleniya-12345-ES-2021-10-01-2021-12-31.pdf"' in charges["Content-Disposition"]
     )
+
+
+def test_a_thread_keeps_its_font_configuration_between_statements():
+    statement = settlements_of(2)
+    first = settlements_statement_pdf(statement=statement)
+    kept = pdf_module._drawing.font_config
+    settlements_statement_pdf(statement=statement)
+    assert pdf_module._drawing.font_config is kept
+    in_other_thread = []
+
+    def draw() -> None:
+        settlements_statement_pdf(statement=statement)
+        in_other_thread.append(pdf_module._drawing.font_config)
+
+    other = threading.Thread(target=draw)
+    other.start()
+    other.join()
+    assert in_other_thread and in_other_thread[0] is not kept
+    # The kept configuration still draws the statement in the shipped font.
+    fonts = {
+        str(font["/BaseFont"])
+        for font in PdfReader(io.BytesIO(first)).pages[0]["/Resources"]["/Font"].values()
+    }
+    assert any(name.endswith("+DejaVu-Sans") for name in fonts)
