@@ -11,6 +11,7 @@ import atexit
 import datetime as dt
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -18,6 +19,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from settlements.ledger import ChargesStatement, SettlementsStatement, Statement
+
+if TYPE_CHECKING:  # WeasyPrint is imported only when a statement is drawn
+    from weasyprint.text.fonts import FontConfiguration
 
 # Statements say when they were made in the company's own time.
 STATEMENT_TIME_ZONE = ZoneInfo("Asia/Yekaterinburg")
@@ -40,7 +44,7 @@ def _forget_font_config() -> None:
     _drawing.__dict__.clear()
 
 
-def _font_config():
+def _font_config() -> "FontConfiguration":
     """This thread's font configuration, kept between statements: Fontconfig
     loads the system's configuration once, and the @font-face fonts are read,
     written out and registered once, not on every statement. Per thread, as
