@@ -109,6 +109,18 @@ def set_cell(header: list[str], rows: list[list[str]], line: int, column: str, v
     rows[line - 2][header.index(column)] = value
 
 
+def ero2_second_line_changed(header: list[str], rows: list[list[str]]) -> None:
+    """The sample's invoice ЭРО-2 of 12345-ЭС (file line 5): 1,00 Гкал
+    instead of 0,98, its sums to match."""
+    for column, value in [
+        ("quantity", "1,00"),
+        ("amount", "1353,53"),
+        ("vat_amount", "270,71"),
+        ("total", "1624,24"),
+    ]:
+        set_cell(header, rows, 5, column, value)
+
+
 def run_import(*args: str) -> str:
     out = io.StringIO()
     call_command("import_billing", *[str(a) for a in args], stdout=out, stderr=io.StringIO())

@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from accounts.models import Contract
 from enser_cabinet.data_version import WRITER_RAISES
 from settlements.models import Invoice, InvoiceLine
-from tests.billing.conftest import edited, run_import, set_cell, summary
+from tests.billing.conftest import edited, ero2_second_line_changed, run_import, set_cell, summary
 
 pytestmark = pytest.mark.django_db
 
@@ -36,17 +36,7 @@ def test_a_changed_line_raises_its_contract_only(tmp_path, sample):
     run_import(sample)
     before = versions()
 
-    def change_line(header: list[str], rows: list[list[str]]) -> None:
-        # ЭРО-2 of 12345-ЭС: 1,00 Гкал instead of 0,98 on its second line.
-        for column, value in [
-            ("quantity", "1,00"),
-            ("amount", "1353,53"),
-            ("vat_amount", "270,71"),
-            ("total", "1624,24"),
-        ]:
-            set_cell(header, rows, 5, column, value)
-
-    counts = summary(run_import(edited(tmp_path, "invoices.csv", change_line) / "invoices.csv"))
+    counts = summary(run_import(edited(tmp_path, "invoices.csv", ero2_second_line_changed) / "invoices.csv"))
     assert counts["начисления"] == (0, 1, 5, 0)
     after = versions()
     assert {n for n in after if after[n] != before[n]} == {"12345-ЭС"}

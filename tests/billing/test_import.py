@@ -15,6 +15,7 @@ from settlements.models import Invoice, InvoiceLine, Payment
 from tests.billing.conftest import (
     DATA,
     edited,
+    ero2_second_line_changed,
     export_variant,
     money,
     row_versions,
@@ -244,17 +245,7 @@ def test_a_changed_payment_and_a_changed_line_update(tmp_path, sample):
     lines_before = dict(InvoiceLine.objects.values_list("id", "invoice__number"))
     folder = edited(tmp_path, "payments.csv", lambda h, rows: set_cell(h, rows, 2, "amount", "5100,00"))
 
-    def change_line(header: list[str], rows: list[list[str]]) -> None:
-        # ЭРО-2's second line: 1,00 Гкал instead of 0,98.
-        for column, value in [
-            ("quantity", "1,00"),
-            ("amount", "1353,53"),
-            ("vat_amount", "270,71"),
-            ("total", "1624,24"),
-        ]:
-            set_cell(header, rows, 5, column, value)
-
-    edited(folder, "invoices.csv", change_line)
+    edited(folder, "invoices.csv", ero2_second_line_changed)
     counts = summary(run_import(folder))
     assert counts["оплаты"] == (0, 1, 4, 0)
     assert counts["начисления"] == (0, 1, 5, 0)
