@@ -9,8 +9,6 @@ may this person work on that contract?"""
 
 import enum
 import pickle
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
@@ -21,6 +19,7 @@ from accounts.backends import MEMBERSHIPS_DIGEST, ContractPasswordBackend
 from accounts.journal import Kind, Origin, journal_record
 from accounts.models import Contract, Membership, User
 from accounts.roles import Access, Role
+from enser_cabinet.kept import KeptInProcess
 
 # The contract a person chose (or signed in by), kept in the session. It is
 # checked against the person's memberships on every request, so a removed
@@ -82,35 +81,6 @@ def user_contracts(*, user: User) -> list[Access]:
         .order_by("contract__number")
     )
     return [Access(contract=m.contract, role=Role(m.role)) for m in memberships]
-
-
-class KeptInProcess:
-    """A few recent values of this process, by key, the oldest dropped
-    first. Only for keys that name everything the value is made of: such a
-    value is never stale, whichever process made it."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._values: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: object) -> object | None:
-        with self._lock:
-            value = self._values.get(key)
-            if value is not None:
-                self._values.move_to_end(key)
-            return value
-
-    def set(self, key: object, value: object) -> None:
-        with self._lock:
-            self._values[key] = value
-            self._values.move_to_end(key)
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
 
 
 # The contract lists of people with several contracts, pickled, by the

@@ -22,8 +22,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.backends import MEMBERSHIPS_DIGEST
-from accounts.customers import KeptInProcess
 from enser_cabinet.http import csrf_token
+from enser_cabinet.kept import KeptInProcess
 
 TEMPLATE = "includes/contract_switcher.html"
 # Made of letters and dashes: escaping leaves them as they are.
