@@ -187,9 +187,8 @@ def test_the_tab_runs_the_same_queries_for_24_and_120_readings(
         client.get(TAB)
     monkeypatch.undo()
     client.get(TAB)
-    with django_assert_num_queries(
-        1
-    ):  # the user with its unread count: the meters table comes from the cache
+    # The user with its unread count: the meters table comes from the cache.
+    with django_assert_num_queries(1):
         client.get(TAB)
 
 
