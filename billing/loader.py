@@ -638,8 +638,8 @@ class _Loader:
         self.mark_repeated(
             table, [*keys, "line_no"], "line_no", "строка счета с этим номером указана повторно"
         )
-        for column, what in (("invoice_date", "дата"), ("operation_type", "тип операции")):
-            self.mark_disagreeing(table, keys, column, f"у строк одного счета разная {what}")
+        for column, what in (("invoice_date", "разная дата"), ("operation_type", "разный тип операции")):
+            self.mark_disagreeing(table, keys, column, f"у строк одного счета {what}")
         # A charge keeps its VAT within its amount and of the same sign.
         if self.invoice_sums_wrong(table):
             self.mark(

@@ -132,7 +132,7 @@ BAD_ROWS = {
         "invoices.csv",
         cell(3, "operation_type", "Корректировка"),
         "invoices.csv:3, столбец «operation_type»",
-        "у строк одного счета разная тип операции (см. строку 2)",
+        "у строк одного счета разный тип операции (см. строку 2)",
     ),
     "a line given twice": (
         "invoices.csv",
