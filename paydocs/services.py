@@ -12,6 +12,7 @@ from accounts.journal import Origin, journal_record
 from accounts.models import ActionRecord, Contract, User
 from enser_cabinet.formatting import format_date, format_number
 from enser_cabinet.money import round_money
+from enser_cabinet.versioned import cached_bytes, contract_key, keep_bytes
 from paydocs import qr
 from paydocs.models import CustomerBankAccount, PaymentInvoice, SupplierBankAccount
 from paydocs.words import rubles_in_words
@@ -116,6 +117,31 @@ def qr_payload(invoice: PaymentInvoice) -> str:
             amount=invoice.amount,
         )
     )
+
+
+def payment_invoice_kept(invoice: PaymentInvoice) -> bytes:
+    """The invoice's PDF, drawn once: an issued invoice does not change, and
+    the key holds what else it shows (the contract's data and requisites,
+    the code that draws it, enser_cabinet/versioned.py), so a download
+    repeated by the customer or their accountant costs no drawing."""
+    shown = (
+        invoice.pk,
+        invoice.issued_at,
+        invoice.amount,
+        invoice.vat_rate,
+        invoice.vat_amount,
+        invoice.purpose,
+        invoice.bank_name,
+        invoice.bik,
+        invoice.correspondent_account,
+        invoice.account,
+    )
+    key = contract_key("paydocs.invoice.pdf", contract=invoice.contract, requisites=True, variant=repr(shown))
+    content = cached_bytes(key)
+    if content is None:
+        content = payment_invoice_pdf(invoice)
+        keep_bytes(key, content)
+    return content
 
 
 def payment_invoice_pdf(invoice: PaymentInvoice) -> bytes:

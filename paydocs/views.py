@@ -17,7 +17,7 @@ from enser_cabinet.ratelimit import limit, ratelimit
 from paydocs.clientbank import Party, payment_order
 from paydocs.forms import CustomerBankForm, PaymentInvoiceForm
 from paydocs.models import CustomerBankAccount, PaymentInvoice, SupplierBankAccount
-from paydocs.services import customer_bank_account_save, payment_invoice_issue, payment_invoice_pdf
+from paydocs.services import customer_bank_account_save, payment_invoice_issue, payment_invoice_kept
 from paydocs.upd import FINAL, ZIP_MOST, upd_filename, upd_kept, upd_zip
 from settlements import ledger
 from settlements.downloads import PDF, attachment_response, transliterate
@@ -72,7 +72,7 @@ def _own_invoice(request: HttpRequest, payment_invoice_id: int) -> PaymentInvoic
 def invoice_pdf(request: HttpRequest, payment_invoice_id: int) -> HttpResponse:
     invoice = _own_invoice(request, payment_invoice_id)
     filename = transliterate(f"schet-na-oplatu-{invoice.number}-{invoice.contract.number}.pdf")
-    return attachment_response(payment_invoice_pdf(invoice), filename=filename, content_type=PDF)
+    return attachment_response(payment_invoice_kept(invoice), filename=filename, content_type=PDF)
 
 
 @require_safe

@@ -184,3 +184,24 @@ def test_upds_are_offered_on_the_charges_tab_and_each_final_invoice(customer_cli
     invoice = contract.invoices.get(number="ЭРО-1")
     page = customer_client.get(reverse("settlements:invoice", args=[invoice.pk]))
     assertContains(page, reverse("paydocs:upd", args=[invoice.pk]))
+
+
+def test_an_invoice_is_drawn_once_until_what_it_shows_changes(customer_client, supplier_bank, monkeypatch):
+    from paydocs import services
+
+    customer_client.post(NEW, {"amount": "100"})
+    invoice = PaymentInvoice.objects.get()
+    url = reverse("paydocs:invoice-pdf", args=[invoice.pk])
+    first = customer_client.get(url).content
+    assert first.startswith(b"%PDF")
+    drawn = []
+    monkeypatch.setattr(
+        services, "payment_invoice_pdf", lambda invoice: drawn.append(invoice.pk) or b"%PDF-redrawn"
+    )
+    assert customer_client.get(url).content == first
+    assert drawn == []
+    organization = invoice.contract.organization
+    organization.name = "ООО «Тепломонтаж-2»"
+    organization.save()
+    assert customer_client.get(url).content == b"%PDF-redrawn"
+    assert drawn == [invoice.pk]
