@@ -26,7 +26,8 @@ from accounts.models import Contract, Membership, User
 from accounts.sms import SmsDeliveryError
 from notices.events import RULES_BY_EVENT, Channel, Event, default_channels, event_allowed, events_for_role
 from notices.models import Notification, PersonSettings, Preference
-from outbox.services import email_queue, sms_queue
+from outbox.models import OutgoingMessage
+from outbox.services import email_message, email_queue, emails_queue, sms_queue
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +162,7 @@ def notify_many(event: str, notices: Iterable[Notice], *, now: dt.datetime | Non
     for start in range(0, len(rows), INSERT_BATCH):
         batch = rows[start : start + INSERT_BATCH]
         inserted = _insert(event, batch, now)
+        letters = []
         for notice, r in batch:
             key = notice_key(
                 event=event, contract_id=notice.contract_id, person_id=r.person_id, period=notice.period
@@ -170,9 +172,10 @@ def notify_many(event: str, notices: Iterable[Notice], *, now: dt.datetime | Non
                 continue  # made before: told already
             made += 1
             if r.wants_email and not r.digest:
-                _letter_queue(event, notice, r, notification_id)
+                letters.append(_letter(event, notice, r, notification_id))
             if r.wants_sms and notice.sms:
                 _sms_queue(notice, r)
+        emails_queue(letters)
     return made
 
 
@@ -221,10 +224,10 @@ def unsubscribe_headers(url: str) -> dict[str, str]:
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def _letter_queue(event: str, notice: Notice, r: _Recipient, notification_id: int) -> None:
+def _letter(event: str, notice: Notice, r: _Recipient, notification_id: int) -> OutgoingMessage:
     token = unsubscribe_token(person_id=r.person_id, contract_id=notice.contract_id, event=event)
     unsubscribe_url = absolute(reverse("notices:unsubscribe", args=[token]))
-    email_queue(
+    return email_message(
         name="notice",
         to=[r.email],
         context={

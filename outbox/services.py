@@ -55,20 +55,54 @@ def email_queue(
 ) -> OutgoingMessage:
     """Queues templates/emails/<name>-*; `secret` for letters with a one-time link,
     `headers` for extra ones (List-Unsubscribe)."""
-    email = email_render(name=name, context=context)
     return _queue(
-        OutgoingMessage(
-            channel=OutgoingMessage.Channel.EMAIL,
-            name=name,
-            to=",".join(to),
-            reply_to=",".join(reply_to or []),
-            subject=email.subject,
-            body=email.body,
-            html=email.html,
-            secret=secret,
-            headers=headers or {},
-        )
+        email_message(name=name, to=to, context=context, reply_to=reply_to, secret=secret, headers=headers)
     )
+
+
+def email_message(
+    *,
+    name: str,
+    to: list[str],
+    context: dict,
+    reply_to: list[str] | None = None,
+    secret: bool = False,
+    headers: dict[str, str] | None = None,
+) -> OutgoingMessage:
+    """The letter templates/emails/<name>-* drawn, not yet queued: for
+    `emails_queue`, which queues many at once."""
+    email = email_render(name=name, context=context)
+    return OutgoingMessage(
+        channel=OutgoingMessage.Channel.EMAIL,
+        name=name,
+        to=",".join(to),
+        reply_to=",".join(reply_to or []),
+        subject=email.subject,
+        body=email.body,
+        html=email.html,
+        secret=secret,
+        headers=headers or {},
+    )
+
+
+@transaction.atomic
+def emails_queue(messages: list[OutgoingMessage]) -> list[OutgoingMessage]:
+    """Many letters of `email_message` queued at once (a daily job's notices):
+    saved by one INSERT and their jobs deferred by one more per queue, in the
+    caller's transaction, instead of four statements a letter."""
+    saved = OutgoingMessage.objects.bulk_create(messages)
+    if settings.JOBS_INLINE:
+        for message in saved:
+            _delivery_defer(message)
+        return saved
+    from outbox.tasks import deliver
+
+    for secret in (True, False):
+        ids = [{"message_id": message.pk} for message in saved if message.secret is secret]
+        if ids:
+            queue, priority = _queue_of(secret=secret)
+            deliver.configure(queue=queue, priority=priority).batch_defer(*ids)
+    return saved
 
 
 def sms_queue(*, name: str, to: str, context: dict, secret: bool = True) -> OutgoingMessage:
@@ -103,8 +137,12 @@ def _delivery_defer(message: OutgoingMessage) -> None:
         return
     from outbox.tasks import deliver
 
-    queue, priority = (URGENT_QUEUE, URGENT_PRIORITY) if message.secret else (BULK_QUEUE, BULK_PRIORITY)
+    queue, priority = _queue_of(secret=message.secret)
     deliver.configure(queue=queue, priority=priority).defer(message_id=message.pk)
+
+
+def _queue_of(*, secret: bool) -> tuple[str, int]:
+    return (URGENT_QUEUE, URGENT_PRIORITY) if secret else (BULK_QUEUE, BULK_PRIORITY)
 
 
 def message_deliver(*, message_id: int) -> None:

@@ -32,10 +32,11 @@ def _note(instance: OutgoingMessage, created: bool, **kwargs) -> None:
 _batch_defer_jobs = JobManager.batch_defer_jobs
 
 
-# Jobs that only decide which letters and SMS to queue: delivered at the
-# request's end like the messages themselves (other jobs, such as a billing
-# import, stay queued until a test runs them).
-MESSAGE_JOBS = {"accounts.password_reset_send"}
+# Messages' own jobs (those of messages saved together, by one INSERT, are
+# noted here, as their saving sends no signal) and jobs that only decide
+# which letters and SMS to queue: delivered at the request's end (other
+# jobs, such as a billing import, stay queued until a test runs them).
+MESSAGE_JOBS = {"outbox.deliver", "accounts.password_reset_send"}
 
 
 def _noting_defer(self, jobs, *args, **kwargs):

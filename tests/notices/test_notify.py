@@ -131,3 +131,29 @@ def test_dates_in_texts_do_not_depend_on_today(contract, people, clock):
     clock.set_local(dt.date(2030, 1, 1))
     _tell(contract)
     assert Notification.objects.first().created_at.date() == dt.date(2030, 1, 1)
+
+
+def test_many_letters_are_queued_in_as_many_statements_as_a_few(db, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import make_contract
+
+    def notices(count: int) -> list[Notice]:
+        return [
+            Notice(contract.pk, contract.number, "2026-11", "Т", "Т", "/readings/")
+            for contract in (make_contract() for _ in range(count))
+        ]
+
+    few, many = notices(2), notices(12)
+    with CaptureQueriesContext(connection) as two:
+        assert notify_many(Event.WINDOW_OPEN, few) == 2
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        assert notify_many(Event.WINDOW_OPEN, many) == 12
+    assert len(letters()) == 14
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT queue_name, count(*) FROM procrastinate_jobs"
+            " WHERE task_name = 'outbox.deliver' GROUP BY queue_name"
+        )
+        assert cursor.fetchall() == [("messages", 14)]
