@@ -125,11 +125,13 @@ def clock(monkeypatch) -> Clock:
 
 
 class SMTPCollector:
-    """What a local SMTP server received: (recipients, message) pairs; with
+    """What a local SMTP server received: (recipients, message) pairs, and
+    the client's address and port of the session each came over; with
     `refuse` set it turns every recipient away."""
 
     def __init__(self):
         self.messages = []
+        self.peers = []
         self.refuse = False
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -141,6 +143,7 @@ class SMTPCollector:
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append((envelope.rcpt_tos, message))
+        self.peers.append(session.peer)
         return "250 Message accepted"
 
 
