@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import logging
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -44,20 +45,9 @@ class DeliveryFailed(Exception):
         self.retry_in = retry_in
 
 
-def email_queue(
-    *,
-    name: str,
-    to: list[str],
-    context: dict,
-    reply_to: list[str] | None = None,
-    secret: bool = False,
-    headers: dict[str, str] | None = None,
-) -> OutgoingMessage:
-    """Queues templates/emails/<name>-*; `secret` for letters with a one-time link,
-    `headers` for extra ones (List-Unsubscribe)."""
-    return _queue(
-        email_message(name=name, to=to, context=context, reply_to=reply_to, secret=secret, headers=headers)
-    )
+def email_queue(**letter: Any) -> OutgoingMessage:
+    """Queues the letter `email_message(**letter)` draws."""
+    return _queue(email_message(**letter))
 
 
 def email_message(
@@ -69,8 +59,9 @@ def email_message(
     secret: bool = False,
     headers: dict[str, str] | None = None,
 ) -> OutgoingMessage:
-    """The letter templates/emails/<name>-* drawn, not yet queued: for
-    `emails_queue`, which queues many at once."""
+    """The letter templates/emails/<name>-* drawn, not yet queued (by
+    `email_queue`, or by `emails_queue` with many others); `secret` for
+    letters with a one-time link, `headers` for extra ones (List-Unsubscribe)."""
     email = email_render(name=name, context=context)
     return OutgoingMessage(
         channel=OutgoingMessage.Channel.EMAIL,
