@@ -32,3 +32,23 @@ class CacheUnavailableMiddleware:
             exception.__cause__ or exception,
         )
         return service_unavailable(request, exception)
+
+
+class HeadWithoutBodyMiddleware:
+    """A HEAD request gets the GET's status and headers (Content-Length
+    included) and no body. Django leaves that to the server; gunicorn drops
+    the body itself but logs a warning for each such response, and monitors
+    and link checkers ask by HEAD all day."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method == "HEAD":
+            if response.streaming:
+                # A streamed file stays registered to be closed with the response.
+                response.streaming_content = []
+            else:
+                response.content = b""
+        return response
