@@ -235,3 +235,38 @@ def test_a_thread_keeps_its_font_configuration_between_statements():
         for font in PdfReader(io.BytesIO(first)).pages[0]["/Resources"]["/Font"].values()
     }
     assert any(name.endswith("+DejaVu-Sans") for name in fonts)
+
+
+def test_the_cycle_collector_is_paused_only_while_a_statement_is_drawn(monkeypatch):
+    import gc
+
+    from weasyprint import HTML
+
+    seen = []
+    write_pdf = HTML.write_pdf
+
+    def watched(self: HTML, *args: object, **kwargs: object) -> bytes:
+        seen.append(gc.isenabled())
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(HTML, "write_pdf", watched)
+    statement = settlements_of(2)
+    assert gc.isenabled()
+    settlements_statement_pdf(statement=statement)
+    assert seen == [False]
+    assert gc.isenabled()
+
+    # A drawing that fails leaves the collector running.
+    monkeypatch.setattr(HTML, "write_pdf", lambda self, *args, **kwargs: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        settlements_statement_pdf(statement=statement)
+    assert gc.isenabled()
+
+    # Paused by something else before, it stays paused.
+    gc.disable()
+    try:
+        monkeypatch.setattr(HTML, "write_pdf", write_pdf)
+        settlements_statement_pdf(statement=statement)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
