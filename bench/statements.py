@@ -49,7 +49,8 @@ def _contract() -> Contract:
         name="ООО «Тепломонтаж»",
         legal_address="456300, Челябинская обл., г. Миасс, ул. Калинина, д. 12, оф. 3",
     )
-    return Contract(number="12345-ЭС", organization=organization, signed_on=dt.date(2014, 12, 1))
+    # With a pk, as read from the database: the УПД's cache key names it.
+    return Contract(pk=1, number="12345-ЭС", organization=organization, signed_on=dt.date(2014, 12, 1))
 
 
 def settlements_of(rows: int) -> SettlementsStatement:
@@ -107,6 +108,7 @@ def monthly_charges(years: int) -> ChargesStatement:
             for position, (tariff, unit, quantity, price, amount, vat) in enumerate(SERVICES, start=1)
         ]
         invoice = Invoice(
+            pk=index + 1,
             date=day,
             number=f"ЭРО-{day:%Y%m}-12345",
             amount=sum((line.total for line in lines), Decimal("0.00")),
@@ -264,10 +266,13 @@ def payment_documents() -> None:
     print("Платежные документы:")
     measure("Счёт на оплату с QR-кодом", lambda: payment_invoice_pdf(invoice))
     charges = monthly_charges(1)
+    # A contract no earlier run has kept УПД of: the first ZIP draws all twelve.
+    charges.contract.pk = time.time_ns()
     year = charges.invoices
     for item in year:
         item.invoice.contract = charges.contract
     measure("УПД одного начисления (2 строки)", lambda: upd_pdf(year[0]))
-    started = time.perf_counter()
-    size = len(upd_zip(year)) / 1024
-    print(f"{'УПД за год одним ZIP (12 PDF)':<58} {time.perf_counter() - started:6.2f} s  {size:7.1f} KiB")
+    for run in ("УПД за год одним ZIP (12 PDF)", "  тот же ZIP ещё раз (УПД из кэша)"):
+        started = time.perf_counter()
+        size = len(upd_zip(year)) / 1024
+        print(f"{run:<58} {time.perf_counter() - started:6.2f} s  {size:7.1f} KiB")
