@@ -46,8 +46,10 @@ MAX_ERRORS_SHOWN = 200
 NEWS_DAYS = 62
 BUSY = "Идёт другая загрузка данных биллинга; повторите позже."
 
-# Staged rows are looked up by these keys (an invoice's lines): indexed after
-# the COPY, so the checks and the line comparison stay linear in the rows.
+# Staged rows are looked up by these keys (an invoice's lines). SQLite joins
+# by nested loops: indexed after the staging there, so the checks and the line
+# comparison stay linear in the rows. PostgreSQL hashes them (the staging
+# table analyzed), and building the index would cost more than it saves.
 STAGE_KEYS = {"invoices": ("contract_number", "invoice_number")}
 # Staging column types, by the reader's column names.
 STAGE_TYPES = {
@@ -395,6 +397,15 @@ class _Loader:
             # to disk by the kilobyte; for this transaction only.
             self.sql("SET LOCAL work_mem = '64MB'")
             self.sql("SET LOCAL maintenance_work_mem = '256MB'")
+            # The staging tables in memory too: temporary tables live in the
+            # session's own buffers (8 MB by default), which can only be
+            # sized before its first temporary table; a session that has had
+            # one keeps the size it has.
+            try:
+                with transaction.atomic():
+                    self.sql("SET LOCAL temp_buffers = '256MB'")
+            except DatabaseError:
+                pass
         try:
             for kind in KINDS:
                 files = [(n, f) for n, f in enumerate(self.files) if f.kind is kind]
@@ -453,7 +464,7 @@ class _Loader:
                             batch.clear()
                     if batch:
                         cursor.executemany(statement, batch)
-        if kind.name in STAGE_KEYS:
+        if kind.name in STAGE_KEYS and not self.pg:
             self.sql(f"CREATE INDEX {table}_keys ON {table} ({', '.join(STAGE_KEYS[kind.name])})")
         if self.pg:
             self.sql(f"ANALYZE {table}")
