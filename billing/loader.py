@@ -667,20 +667,17 @@ class _Loader:
         self.mark_repeated(
             table, [*keys, "line_no"], "line_no", "строка счета с этим номером указана повторно"
         )
-        # The three checks by invoice first asked of one aggregate: the usual
-        # file has none of them to mark.
-        if self.invoices_disagree(table, keys):
-            for column, what in (("invoice_date", "разная дата"), ("operation_type", "разный тип операции")):
-                self.mark_disagreeing(table, keys, column, f"у строк одного счета {what}")
-            # A charge keeps its VAT within its amount and of the same sign.
-            if self.invoice_sums_wrong(table):
-                self.mark(
-                    table,
-                    "invoice_number",
-                    "НДС счета больше его суммы или другого знака",
-                    "EXISTS (SELECT 1 FROM billing_invoice_sums x "
-                    "WHERE x.contract_number = s.contract_number AND x.invoice_number = s.invoice_number)",
-                )
+        for column, what in (("invoice_date", "разная дата"), ("operation_type", "разный тип операции")):
+            self.mark_disagreeing(table, keys, column, f"у строк одного счета {what}")
+        # A charge keeps its VAT within its amount and of the same sign.
+        if self.invoice_sums_wrong(table):
+            self.mark(
+                table,
+                "invoice_number",
+                "НДС счета больше его суммы или другого знака",
+                "EXISTS (SELECT 1 FROM billing_invoice_sums x WHERE x.contract_number = s.contract_number "
+                "AND x.invoice_number = s.invoice_number)",
+            )
         if self.skip_bad:
             # An invoice loads whole or not at all.
             self.sql(
@@ -693,24 +690,6 @@ class _Loader:
                 f") b WHERE {table}.err_reason IS NULL AND {table}.contract_number = b.contract_number "
                 f"AND {table}.invoice_number = b.invoice_number"
             )
-
-    def invoices_disagree(self, table: str, keys: Sequence[str]) -> bool:
-        """Whether any invoice of the good rows has lines that disagree on its
-        date or type, or sums that invoice_sums_wrong refuses: the questions
-        of mark_disagreeing and invoice_sums_wrong in one pass (sums in
-        kopecks on PostgreSQL: integers add up faster than numerics)."""
-        disagree = " OR ".join(
-            f"min({c}) <> max({c}) OR count({c}) NOT IN (0, count(*))"
-            for c in ("invoice_date", "operation_type")
-        )
-        total, vat = (
-            f"sum(({c} * 100)::bigint)" if self.pg else f"sum({c})" for c in ("total", "vat_amount")
-        )
-        sums_right = (
-            f"({total} >= 0 AND {vat} >= 0 AND {vat} <= {total}) OR "
-            f"({total} < 0 AND {vat} <= 0 AND {vat} >= {total})"
-        )
-        return self.any_group(table, ", ".join(keys), f"{disagree} OR NOT ({sums_right})")
 
     def invoice_sums_wrong(self, table: str) -> int:
         """Collects the invoices whose lines sum to a VAT beyond the total or of the other sign."""
