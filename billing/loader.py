@@ -841,7 +841,7 @@ class _Loader:
         # ones not at all.
         self.temp_table(
             "billing_invoices",
-            "(id bigint NOT NULL, contract_id bigint NOT NULL, contract_number text, invoice_number text, "
+            "(id bigint PRIMARY KEY, contract_id bigint NOT NULL, contract_number text, invoice_number text, "
             "date date, operation_type text, amount numeric(14, 2), vat_amount numeric(14, 2), "
             "lines integer, created boolean NOT NULL, changed boolean NOT NULL)",
         )
