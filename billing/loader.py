@@ -46,8 +46,10 @@ MAX_ERRORS_SHOWN = 200
 NEWS_DAYS = 62
 BUSY = "Идёт другая загрузка данных биллинга; повторите позже."
 
-# Staged rows are looked up by these keys (an invoice's lines): indexed after
-# the COPY, so the checks and the line comparison stay linear in the rows.
+# Staged rows are looked up by these keys (an invoice's lines). SQLite joins
+# by nested loops: indexed after the staging there, so the checks and the line
+# comparison stay linear in the rows. PostgreSQL hashes them (the staging
+# table analyzed), and building the index would cost more than it saves.
 STAGE_KEYS = {"invoices": ("contract_number", "invoice_number")}
 # Staging column types, by the reader's column names.
 STAGE_TYPES = {
@@ -347,6 +349,24 @@ class _Loader:
         op = "IS DISTINCT FROM" if self.pg else "IS NOT"
         return "(" + " OR ".join(f"{left}.{a} {op} {right}.{b}" for a, b in _pairs(columns)) + ")"
 
+    def new_ids(self, table: str, new: str, order: str) -> str:
+        """SQL for the id of a row about to be inserted into `table` where
+        `new` holds, ids rising in the query's `order`: taken from the id's
+        sequence on PostgreSQL (evaluated after the query's ORDER BY), on the
+        single-writer SQLite counted on from the highest id the table's
+        AUTOINCREMENT has given."""
+        if self.pg:
+            (sequence,) = self.sql("SELECT pg_get_serial_sequence(%s, 'id')", [table])[0]
+            return f"CASE WHEN {new} THEN nextval({copy_stage.literal(sequence)}::regclass) END"
+        given = (
+            f"max((SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = '{table}'), "
+            f"(SELECT coalesce(max(id), 0) FROM {table}))"
+        )
+        return (
+            f"CASE WHEN {new} THEN {given} + sum(CASE WHEN {new} THEN 1 ELSE 0 END) "
+            f"OVER (ORDER BY {order} ROWS UNBOUNDED PRECEDING) END"
+        )
+
     def analyze(self, *tables: str) -> None:
         """Statistics of temporary tables just filled: autovacuum never sees
         them, and a planner that takes half a million rows for a few dozen
@@ -395,6 +415,15 @@ class _Loader:
             # to disk by the kilobyte; for this transaction only.
             self.sql("SET LOCAL work_mem = '64MB'")
             self.sql("SET LOCAL maintenance_work_mem = '256MB'")
+            # The staging tables in memory too: temporary tables live in the
+            # session's own buffers (8 MB by default), which can only be
+            # sized before its first temporary table; a session that has had
+            # one keeps the size it has.
+            try:
+                with transaction.atomic():
+                    self.sql("SET LOCAL temp_buffers = '256MB'")
+            except DatabaseError:
+                pass
         try:
             for kind in KINDS:
                 files = [(n, f) for n, f in enumerate(self.files) if f.kind is kind]
@@ -453,7 +482,7 @@ class _Loader:
                             batch.clear()
                     if batch:
                         cursor.executemany(statement, batch)
-        if kind.name in STAGE_KEYS:
+        if kind.name in STAGE_KEYS and not self.pg:
             self.sql(f"CREATE INDEX {table}_keys ON {table} ({', '.join(STAGE_KEYS[kind.name])})")
         if self.pg:
             self.sql(f"ANALYZE {table}")
@@ -802,63 +831,57 @@ class _Loader:
     def write_invoices(self, counts: dict[str, Counts]) -> None:
         table = "billing_stage_invoices"
         header = ["date", "operation_type", "amount", "vat_amount"]
-        # Each invoice of the files as its lines sum up, with the id of the
-        # invoice already in the cabinet (NULL for a new one) and whether that
-        # one differs. New invoices go in by a plain INSERT (a first load is
-        # all new), the changed ones by the upsert; unchanged ones not at all.
+        lines_unchecked = self.lines_unchecked()
+        # Every invoice of the files as its lines sum up, with its id: the one
+        # in the cabinet, or for a new invoice one taken now from the table's
+        # sequence (in the order of contract and number), so that its lines
+        # can go in with it without looking it up again. `changed`: one in
+        # the cabinet that differs. New invoices go in by a plain INSERT (a
+        # first load is all new), the changed ones by the upsert; unchanged
+        # ones not at all.
         self.temp_table(
-            "billing_invoice_heads",
-            "(contract_id bigint NOT NULL, contract_number text, invoice_number text, date date, "
-            "operation_type text, amount numeric(14, 2), vat_amount numeric(14, 2), lines integer, "
-            "id bigint, changed boolean NOT NULL)",
+            "billing_invoices",
+            "(id bigint PRIMARY KEY, contract_id bigint NOT NULL, contract_number text, invoice_number text, "
+            "date date, operation_type text, amount numeric(14, 2), vat_amount numeric(14, 2), "
+            "lines integer, created boolean NOT NULL, changed boolean NOT NULL)",
         )
+        new_id = self.new_ids(INVOICE, "i.id IS NULL", "h.contract_id, h.invoice_number")
         self.sql(
-            f"INSERT INTO billing_invoice_heads (contract_id, contract_number, invoice_number, date, "
-            f"operation_type, amount, vat_amount, lines, id, changed) "
-            f"SELECT h.contract_id, h.contract_number, h.invoice_number, h.date, h.operation_type, "
-            f"h.amount, h.vat_amount, h.lines, i.id, "
+            f"INSERT INTO billing_invoices (id, contract_id, contract_number, invoice_number, date, "
+            f"operation_type, amount, vat_amount, lines, created, changed) "
+            f"SELECT coalesce(i.id, {new_id}), "
+            f"h.contract_id, h.contract_number, h.invoice_number, h.date, h.operation_type, "
+            f"h.amount, h.vat_amount, h.lines, i.id IS NULL, "
             f"(i.id IS NOT NULL AND {self.differs('i', 'h', header)}) FROM ("
             f"  SELECT c.id AS contract_id, s.contract_number, s.invoice_number, "
             f"  min(s.invoice_date) AS date, min(s.operation_type) AS operation_type, "
             f"  round(sum(s.total), 2) AS amount, round(sum(s.vat_amount), 2) AS vat_amount, "
             f"  count(*) AS lines FROM {table} s JOIN {CONTRACT} c ON c.number = s.contract_number "
             f"  WHERE s.err_reason IS NULL GROUP BY c.id, s.contract_number, s.invoice_number"
-            f") h LEFT JOIN {INVOICE} i ON i.contract_id = h.contract_id AND i.number = h.invoice_number"
+            f") h LEFT JOIN {INVOICE} i ON i.contract_id = h.contract_id AND i.number = h.invoice_number "
+            f"ORDER BY h.contract_id, h.invoice_number"
         )
-        self.analyze("billing_invoice_heads")
+        self.analyze("billing_invoices")
         columns = "contract_id, number, date, operation_type, amount, vat_amount"
         chosen = "contract_id, invoice_number, date, operation_type, amount, vat_amount"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {INVOICE} ({columns}) SELECT {chosen} FROM billing_invoice_heads "
-                f"WHERE id IS NULL ORDER BY contract_id, invoice_number"
+                f"INSERT INTO {INVOICE} (id, {columns}) SELECT id, {chosen} FROM billing_invoices "
+                f"WHERE created ORDER BY id"
             )
             created = cursor.rowcount
         # The invoices the upsert updated (a new one is told by billing_invoices.created).
         self.temp_table("billing_invoice_written", "(id bigint PRIMARY KEY, created boolean NOT NULL)")
         # Created only if another writer deleted the invoice meanwhile.
         created += self.upsert(
-            f"INSERT INTO {INVOICE} ({columns}) SELECT {chosen} FROM billing_invoice_heads WHERE changed "
+            f"INSERT INTO {INVOICE} ({columns}) SELECT {chosen} FROM billing_invoices WHERE changed "
             f"ON CONFLICT (contract_id, number) DO UPDATE SET "
             + ", ".join(f"{c} = EXCLUDED.{c}" for c in header)
             + f" WHERE {self.differs(INVOICE, 'EXCLUDED', header)}",
             INVOICE,
             record="billing_invoice_written",
         )[0]
-        # Every invoice of the files, new, changed or not, with its id.
-        self.temp_table(
-            "billing_invoices",
-            "(id bigint PRIMARY KEY, contract_id bigint NOT NULL, contract_number text, "
-            "invoice_number text, lines integer, created boolean NOT NULL)",
-        )
-        self.sql(
-            f"INSERT INTO billing_invoices "
-            f"(id, contract_id, contract_number, invoice_number, lines, created) "
-            f"SELECT coalesce(h.id, i.id), h.contract_id, h.contract_number, h.invoice_number, h.lines, "
-            f"h.id IS NULL FROM billing_invoice_heads h LEFT JOIN {INVOICE} i ON h.id IS NULL "
-            f"AND i.contract_id = h.contract_id AND i.number = h.invoice_number"
-        )
-        self.analyze("billing_invoices", "billing_invoice_written")
+        self.analyze("billing_invoice_written")
         line_pairs = [
             ("position", "line_no"),
             ("installation", "installation"),
@@ -909,6 +932,9 @@ class _Loader:
             f"WHERE s.err_reason IS NULL AND (m.created OR r.id IS NOT NULL) "
             f"ORDER BY m.id, s.line_no"
         )
+        for name, definition in lines_unchecked:
+            # One join checks every line, not a trigger each line at the commit.
+            self.sql(f'ALTER TABLE {LINE} ADD CONSTRAINT "{name}" {definition}')
         (updated,) = self.sql(
             # Relined invoices are ones already in the cabinet: none is new.
             "SELECT count(*) FROM (SELECT id FROM billing_invoice_written WHERE NOT created "
@@ -916,6 +942,29 @@ class _Loader:
         )[0]
         (total,) = self.sql("SELECT count(*) FROM billing_invoices")[0]
         counts["invoices"] = Counts(created, updated, total - created - updated)
+
+    def lines_unchecked(self) -> list[tuple[str, str]]:
+        """On a first load (no invoice in the cabinet yet, on PostgreSQL), the
+        foreign keys of the invoice lines are dropped for the load, to be
+        added back, and so checked in one statement, once the lines are in;
+        (name, definition) of each. The tables are locked from readers until
+        the commit then, which on a first load has nothing to show them."""
+        if not self.pg or self.sql(f"SELECT EXISTS (SELECT 1 FROM {INVOICE})")[0][0]:
+            return []
+        keys = self.sql(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+            [LINE],
+        )
+        try:
+            with transaction.atomic():
+                for name, _ in keys:
+                    self.sql(f'ALTER TABLE {LINE} DROP CONSTRAINT "{name}"')
+        except DatabaseError:
+            # The run's transaction has changed invoices or lines before
+            # (checks still pending): the keys stay, checked at the commit.
+            return []
+        return keys
 
     def news(self, written: str, table: str) -> list[int]:
         """Rows created in this run and dated within NEWS_DAYS: a first load of

@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from accounts.models import Contract, Organization
 from billing.loader import billing_import
@@ -292,3 +292,28 @@ def test_the_service_returns_counts_per_kind(sample):
     assert list(result.counts) == ["organizations", "contracts", "meters", "invoices", "payments", "readings"]
     assert result.run.state == ImportRun.State.SUCCEEDED
     assert money("1,5") == Decimal("1.5")
+
+
+def invoice_line_keys() -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+            [InvoiceLine._meta.db_table],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the first load's way on PostgreSQL")
+def test_a_first_load_leaves_the_invoice_lines_foreign_key_as_it_was(sample):
+    before = invoice_line_keys()
+    assert before and "DEFERRABLE INITIALLY DEFERRED" in before[0][1]
+    assert not Invoice.objects.exists()
+    output = run_import(sample)
+    assert summary(output) == FIRST_LOAD
+    assert invoice_line_keys() == before
+    line = InvoiceLine.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        InvoiceLine.objects.filter(pk=line.pk).update(invoice_id=Invoice.objects.order_by("-pk")[0].pk + 1)

@@ -16,6 +16,9 @@ class Command(BaseCommand):
         "из CSV-файлов или папок: все или ничего, повторная загрузка тех же файлов ничего не меняет. "
         "Формат: docs/import-format.md."
     )
+    # A nightly command: its start-up is part of every load, and the
+    # project's system checks are run by deploys and tests, not by it.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH", help="файлы или папки с файлами")
