@@ -8,12 +8,18 @@ TWILIO_FROM; TWILIO_API_BASE points the client at another address). A
 backend that cannot work (Twilio not configured) raises SmsDeliveryError as
 the message is queued, which views turn into a message; a message that did
 not leave raises it at delivery, and the outbox tries again.
+
+Each sending thread keeps its HTTP client to the provider, and with it the
+open HTTPS connection, between messages: a worker sending codes and notices
+does not shake hands with the provider for each one.
 """
 
 import sys
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -21,6 +27,9 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from enser_cabinet.plain_text import render_plain
+
+if TYPE_CHECKING:  # the twilio library is imported only when an SMS goes by it
+    from twilio.http.http_client import TwilioHttpClient
 
 
 class SmsDeliveryError(Exception):
@@ -81,19 +90,34 @@ def _twilio_http_client(api_base: str):
     return RebasedHttpClient(timeout=settings.SMS_TIMEOUT)
 
 
-class TwilioBackend(BaseSmsBackend):
-    def __init__(self) -> None:
-        from twilio.http.http_client import TwilioHttpClient
-        from twilio.rest import Client
+_kept = threading.local()
 
-        if not (settings.TWILIO_ACCOUNT_SID and settings.TWILIO_AUTH_TOKEN and settings.TWILIO_FROM):
-            raise SmsDeliveryError("Отправка SMS не настроена. Выберите подтверждение по электронной почте.")
-        http_client = (
+
+def _kept_http_client() -> "TwilioHttpClient":
+    """This thread's HTTP client to the provider's API (requests keeps its
+    connections open), made again when the address or the timeout changed."""
+    from twilio.http.http_client import TwilioHttpClient
+
+    made_for = (settings.TWILIO_API_BASE, settings.SMS_TIMEOUT)
+    if getattr(_kept, "made_for", None) != made_for:
+        _kept.http_client = (
             _twilio_http_client(settings.TWILIO_API_BASE)
             if settings.TWILIO_API_BASE
             else TwilioHttpClient(timeout=settings.SMS_TIMEOUT)
         )
-        self.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)
+        _kept.made_for = made_for
+    return _kept.http_client
+
+
+class TwilioBackend(BaseSmsBackend):
+    def __init__(self) -> None:
+        from twilio.rest import Client
+
+        if not (settings.TWILIO_ACCOUNT_SID and settings.TWILIO_AUTH_TOKEN and settings.TWILIO_FROM):
+            raise SmsDeliveryError("Отправка SMS не настроена. Выберите подтверждение по электронной почте.")
+        self.client = Client(
+            settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=_kept_http_client()
+        )
 
     def send(self, message: SmsMessage) -> None:
         from requests import RequestException

@@ -64,8 +64,10 @@ def test_locmem_backend_collects(sms_outbox):
 
 
 class FakeTwilio(BaseHTTPRequestHandler):
-    """Answers like Twilio's Messages API; remembers the requests."""
+    """Answers like Twilio's Messages API, keeping connections open as it
+    does; remembers the requests and the client's port each came from."""
 
+    protocol_version = "HTTP/1.1"
     received: list = []
     status = 201
 
@@ -73,7 +75,7 @@ class FakeTwilio(BaseHTTPRequestHandler):
         length = int(self.headers["Content-Length"])
         form = parse_qs(self.rfile.read(length).decode())
         auth = base64.b64decode(self.headers["Authorization"].split()[1]).decode()
-        self.received.append({"path": self.path, "form": form, "auth": auth})
+        self.received.append({"path": self.path, "form": form, "auth": auth, "port": self.client_address[1]})
         if self.status == 201:
             payload = {
                 "sid": "SM" + "0" * 32,
@@ -125,6 +127,14 @@ def test_twilio_backend_sends_through_the_library(twilio_server):
     assert request["form"]["Body"] == [
         "Код подтверждения регистрации в ЛК АО «ЭнСер»: 123456. Действует 5 мин. Никому не сообщайте код."
     ]
+
+
+def test_messages_in_a_row_share_one_connection_to_the_provider(twilio_server):
+    codes = ["111111", "222222", "333333"]
+    for code in codes:
+        send(name="registration-code", to="+79025550112", context={"code": code, "minutes": 5})
+    assert [request["form"]["Body"][0].split(": ")[1][:6] for request in twilio_server.received] == codes
+    assert len({request["port"] for request in twilio_server.received}) == 1
 
 
 def test_twilio_refusal_is_a_delivery_error(twilio_server):
