@@ -81,17 +81,7 @@ class DemoSeed:
 
     def _state(self) -> dict[str, str]:
         """Each table that has rows, and its rows as text, hashed."""
-        tables = self._tables_with_rows()
-        if not tables:
-            return {}
-        quote = connection.ops.quote_name
-        sql = " UNION ALL ".join(
-            f"SELECT '{t}', md5(string_agg(x::text, '|' ORDER BY x::text)) FROM {quote(t)} x"  # noqa: S608
-            for t in tables
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            return dict(cursor.fetchall())
+        return table_digests(self._tables_with_rows())
 
     @staticmethod
     def _copy_out(tables: list[str]) -> list[tuple[str, bytes]]:
@@ -126,3 +116,17 @@ def _seed() -> None:
 
 
 demo_seed = DemoSeed()
+
+
+def table_digests(tables: list[str]) -> dict[str, str]:
+    """Each of `tables` and its rows as text, hashed (an empty one as no text)."""
+    if not tables:
+        return {}
+    quote = connection.ops.quote_name
+    sql = " UNION ALL ".join(
+        f"SELECT '{t}', md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM {quote(t)} x"  # noqa: S608
+        for t in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(cursor.fetchall())

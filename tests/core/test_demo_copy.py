@@ -4,26 +4,18 @@ for row; whatever could make the two differ gets the command itself."""
 import datetime as dt
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from accounts.models import Contract
 from tests.conftest import make_contract
-from tests.demo import _UNTOUCHED, DemoSeed
+from tests.demo import DemoSeed, table_digests
 
 pytestmark = pytest.mark.django_db
 
 
 def _fingerprint() -> dict[str, str]:
     """Each table's rows as text, hashed (the tables migrate fills aside)."""
-    quote = connection.ops.quote_name
-    tables = sorted(t for t in connection.introspection.table_names() if t not in _UNTOUCHED)
-    sql = " UNION ALL ".join(
-        f"SELECT '{t}', md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM {quote(t)} x"  # noqa: S608
-        for t in tables
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return dict(cursor.fetchall())
+    return table_digests(DemoSeed._tables())
 
 
 def test_the_copied_demo_is_the_one_seed_demo_builds():
