@@ -210,34 +210,40 @@ def main(argv: list[str] | None = None) -> None:
     if unknown := only - set(STATEMENTS):
         raise SystemExit(f"unknown statements: {', '.join(sorted(unknown))}; known: {', '.join(STATEMENTS)}")
     print(f"PDF statements, median of {RUNS} runs after a warm-up:")
-    if "settlements" in only:
-        statement = monthly_settlements(10)
+    for name in ("settlements", "thousand", "charges"):
+        if name not in only:
+            continue
+        title, statement, template, draw, landscape = _statement(name)
         against_bare(
-            f"Справка по взаиморасчетам, 10 лет ({len(statement.rows)} строк)",
-            lambda: settlements_statement_pdf(statement=statement),
-            cells=statement_cells(SETTLEMENTS, statement),
-            landscape=False,
-        )
-    if "thousand" in only:
-        thousand = settlements_of(1000)
-        against_bare(
-            f"Справка по взаиморасчетам, {len(thousand.rows)} строк",
-            lambda: settlements_statement_pdf(statement=thousand),
-            cells=statement_cells(SETTLEMENTS, thousand),
-            landscape=False,
-        )
-    if "charges" in only:
-        charges = monthly_charges(10)
-        lines = sum(len(item.lines) for item in charges.invoices)
-        # Each invoice is a heading row over its lines, in twelve columns.
-        against_bare(
-            f"Справка по начислениям, 10 лет ({len(charges.invoices)} счетов, {lines} строк)",
-            lambda: charges_statement_pdf(statement=charges),
-            cells=statement_cells(CHARGES, charges),
-            landscape=True,
+            title,
+            lambda draw=draw, statement=statement: draw(statement=statement),
+            cells=statement_cells(template, statement),
+            landscape=landscape,
         )
     if "paydocs" in only:
         payment_documents()
+
+
+def _statement(name: str) -> tuple[str, Statement, str, Callable[..., bytes], bool]:
+    """The statement `name` with its title, template, drawing and orientation."""
+    if name == "settlements":
+        statement = monthly_settlements(10)
+        title = f"Справка по взаиморасчетам, 10 лет ({len(statement.rows)} строк)"
+        return title, statement, SETTLEMENTS, settlements_statement_pdf, False
+    if name == "thousand":
+        statement = settlements_of(1000)
+        return (
+            f"Справка по взаиморасчетам, {len(statement.rows)} строк",
+            statement,
+            SETTLEMENTS,
+            settlements_statement_pdf,
+            False,
+        )
+    # Each invoice is a heading row over its lines, in twelve columns.
+    charges = monthly_charges(10)
+    lines = sum(len(item.lines) for item in charges.invoices)
+    title = f"Справка по начислениям, 10 лет ({len(charges.invoices)} счетов, {lines} строк)"
+    return title, charges, CHARGES, charges_statement_pdf, True
 
 
 def payment_documents() -> None:
