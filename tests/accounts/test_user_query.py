@@ -49,13 +49,33 @@ def test_the_prepared_read_gives_what_the_orm_gives(contract):
 def test_the_read_is_a_prepared_statement_of_the_connection(contract):
     for _ in range(3):
         assert user_with_what_pages_need(contract.user.pk).pk == contract.user.pk
+    assert _prepared_user_queries() == 1
+
+
+def _prepared_user_queries() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
             ['SELECT "accounts_user"."id"%'],
         )
-        (prepared,) = cursor.fetchone()
-    assert prepared == 1
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_prepared_statements_the_read_prepares_nothing():
+    # DATABASE_PREPARED=false (a pooler that cannot keep prepared statements)
+    # leaves prepare_threshold out of the connection's options.
+    contract = make_contract()
+    options = connection.settings_dict["OPTIONS"]
+    connection.close()
+    connection.settings_dict["OPTIONS"] = {k: v for k, v in options.items() if k != "prepare_threshold"}
+    try:
+        for _ in range(3):
+            assert user_with_what_pages_need(contract.user.pk).pk == contract.user.pk
+        assert _prepared_user_queries() == 0
+    finally:
+        connection.close()
+        connection.settings_dict["OPTIONS"] = options  # the next connection prepares again
 
 
 @pytest.mark.parametrize("user_id", [None, "", "abc", "1.5", -1, 0, 10**15, [1]])
