@@ -133,6 +133,24 @@ def keep_bytes(key: str, content: bytes) -> None:
     caches["default"].set(key, content, KEEP_SECONDS)
 
 
+def kept_bytes(key: str, draw: Callable[[], bytes]) -> bytes:
+    """The file kept under `key`, or `draw()` kept there now. With Redis down
+    it is drawn as if nothing were kept (a download that needs no rate
+    limit still works)."""
+    try:
+        content = caches["default"].get(key)
+    except CACHE_ERRORS as error:
+        logger.warning("cache unavailable, drawing %s: %r", key.partition(":")[0], error)
+        return draw()
+    if content is None:
+        content = draw()
+        try:
+            keep_bytes(key, content)
+        except CACHE_ERRORS as error:
+            logger.warning("cache unavailable, %s not kept: %r", key.partition(":")[0], error)
+    return content
+
+
 def cached_html(key: str, draw: Callable[[], str]) -> SafeString:
     """The HTML kept under `key`, or `draw()` kept there now. With Redis down
     the page is drawn as if nothing were cached."""

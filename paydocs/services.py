@@ -12,7 +12,7 @@ from accounts.journal import Origin, journal_record
 from accounts.models import ActionRecord, Contract, User
 from enser_cabinet.formatting import format_date, format_number
 from enser_cabinet.money import round_money
-from enser_cabinet.versioned import cached_bytes, contract_key, keep_bytes
+from enser_cabinet.versioned import contract_key, kept_bytes
 from paydocs import qr
 from paydocs.models import CustomerBankAccount, PaymentInvoice, SupplierBankAccount
 from paydocs.words import rubles_in_words
@@ -137,11 +137,7 @@ def payment_invoice_kept(invoice: PaymentInvoice) -> bytes:
         invoice.account,
     )
     key = contract_key("paydocs.invoice.pdf", contract=invoice.contract, requisites=True, variant=repr(shown))
-    content = cached_bytes(key)
-    if content is None:
-        content = payment_invoice_pdf(invoice)
-        keep_bytes(key, content)
-    return content
+    return kept_bytes(key, lambda: payment_invoice_pdf(invoice))
 
 
 def payment_invoice_pdf(invoice: PaymentInvoice) -> bytes:

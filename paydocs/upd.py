@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from enser_cabinet.money import ZERO
-from enser_cabinet.versioned import cached_bytes, contract_key, keep_bytes
+from enser_cabinet.versioned import contract_key, kept_bytes
 from settlements.downloads import transliterate
 from settlements.ledger import ChargedInvoice
 from settlements.pdf import STATEMENT_TIME_ZONE, render_pdf
@@ -60,11 +60,7 @@ def upd_kept(item: ChargedInvoice) -> bytes:
     change (enser_cabinet/versioned.py): a ZIP of a year repeats no drawing."""
     invoice = item.invoice
     key = contract_key("upd.pdf", contract=invoice.contract, requisites=True, variant=str(invoice.pk))
-    content = cached_bytes(key)
-    if content is None:
-        content = upd_pdf(item)
-        keep_bytes(key, content)
-    return content
+    return kept_bytes(key, lambda: upd_pdf(item))
 
 
 def upd_zip(items: list[ChargedInvoice]) -> bytes:

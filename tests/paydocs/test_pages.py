@@ -205,3 +205,12 @@ def test_an_invoice_is_drawn_once_until_what_it_shows_changes(customer_client, s
     organization.save()
     assert customer_client.get(url).content == b"%PDF-redrawn"
     assert drawn == [invoice.pk]
+
+
+def test_an_invoice_downloads_while_the_cache_is_down(customer_client, supplier_bank, redis):
+    customer_client.post(NEW, {"amount": "100"})
+    invoice = PaymentInvoice.objects.get()
+    with redis.down():
+        response = customer_client.get(reverse("paydocs:invoice-pdf", args=[invoice.pk]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
