@@ -29,3 +29,10 @@ def test_reading_every_url_does_not_load_weasyprint():
 
 def test_a_web_worker_loads_weasyprint_when_it_starts():
     assert _loaded("import enser_cabinet.wsgi") == "['weasyprint']"
+
+
+def test_a_web_worker_leaves_what_it_loaded_out_of_the_collectors_passes():
+    frozen = _loaded("import enser_cabinet.wsgi, gc; print(gc.get_freeze_count(), gc.isenabled())")
+    count, enabled = frozen.splitlines()[0].split()
+    assert int(count) > 50_000
+    assert enabled == "True"
