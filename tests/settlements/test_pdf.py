@@ -1,14 +1,16 @@
 import datetime as dt
 import io
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from pypdf import PdfReader
 
-from bench.statements import settlements_of
+from bench.statements import monthly_charges, settlements_of
 from settlements import pdf as pdf_module
 from settlements.fetcher import FetchRefused, StaticFilesFetcher
 from settlements.ledger import (
@@ -198,6 +200,21 @@ def test_a_template_cannot_embed_files_from_outside_the_static_dirs(settings, tm
     )
     assert len(PdfReader(io.BytesIO(content)).pages[0].images) == 1
     assert requests == []
+
+
+@pytest.mark.parametrize(
+    ("template", "statement"),
+    [
+        ("settlements/pdf/charges.html", monthly_charges(1)),
+        ("settlements/pdf/settlements.html", settlements_of(4)),
+    ],
+)
+def test_the_tables_reach_weasyprint_without_whitespace_between_their_tags(template, statement):
+    # WeasyPrint would parse and box each run of it, only to drop it from the table.
+    html = render_to_string(template, pdf_module._context(statement, None))
+    table = html[html.index("<table") : html.index("</table>")]
+    assert table.count("<td") > 10
+    assert re.search(r">\s+<", table) is None
 
 
 def test_downloads_carry_a_file_name_every_browser_keeps(demo_client):
