@@ -28,7 +28,7 @@ def test_reading_every_url_does_not_load_weasyprint():
 
 
 def test_a_web_worker_loads_weasyprint_when_it_starts():
-    assert _loaded("import enser_cabinet.wsgi") == "['weasyprint']"
+    assert _loaded("import enser_cabinet.wsgi") == "['settlements.views', 'weasyprint']"
 
 
 def test_a_web_worker_compiles_every_template_when_it_starts():
@@ -38,6 +38,23 @@ def test_a_web_worker_compiles_every_template_when_it_starts():
     )
     templates = [path for path in (ROOT / "templates").rglob("*") if path.is_file()]
     assert int(compiled.splitlines()[0]) >= len(templates) > 100
+
+
+# Read without building: the resolvers' public lookups would build them.
+BUILT = """
+from django.urls import get_resolver
+resolvers = [get_resolver()]
+for resolver in resolvers:
+    resolvers += [child for _, child in resolver._namespace_dict.get("ru", {}).values()]
+print(len(resolvers), all(resolver._populated for resolver in resolvers))
+"""
+
+
+def test_a_web_worker_builds_the_url_map_of_every_namespace_when_it_starts():
+    built = _loaded(f"import enser_cabinet.wsgi\n{BUILT.strip()}")
+    count, populated = built.splitlines()[0].split()
+    assert int(count) > 5
+    assert populated == "True"
 
 
 def test_a_web_worker_leaves_what_it_loaded_out_of_the_collectors_passes():
