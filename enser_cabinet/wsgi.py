@@ -37,10 +37,10 @@ def _urls_map(resolver: URLResolver) -> None:
 _templates_compile()
 _urls_map(get_resolver())
 
-# What a worker has loaded by now (Django, the project, its templates and
-# URL map, WeasyPrint: some 165 000 objects) lives as long as the worker. Frozen, it is
-# left out of the cycle collector's full passes, which otherwise walk it all:
-# ~50 ms that stall the request they fall in, a few times every thousand
+# What a worker has loaded by now (Django, the project, its templates and URL
+# map, WeasyPrint: some 165 000 objects) lives as long as the worker. Frozen,
+# it is left out of the cycle collector's full passes, which otherwise walk it
+# all: ~50 ms that stall the request they fall in, a few times every thousand
 # requests.
 gc.collect()
 gc.freeze()
