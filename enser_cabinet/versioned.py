@@ -23,6 +23,7 @@ import logging
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import django
 from django.conf import settings
@@ -133,39 +134,33 @@ def keep_bytes(key: str, content: bytes) -> None:
     caches["default"].set(key, content, KEEP_SECONDS)
 
 
-def kept_bytes(key: str, draw: Callable[[], bytes]) -> bytes:
-    """The file kept under `key`, or `draw()` kept there now. With Redis down
-    it is drawn as if nothing were kept (a download that needs no rate
-    limit still works)."""
+def _kept(key: str, draw: Callable[[], Any], seconds: int) -> Any:
+    """What is kept under `key`, or `draw()` kept there now for `seconds`.
+    With Redis down it is drawn as if nothing were kept."""
     try:
-        content = caches["default"].get(key)
+        kept = caches["default"].get(key)
     except CACHE_ERRORS as error:
         logger.warning("cache unavailable, drawing %s: %r", key.partition(":")[0], error)
         return draw()
-    if content is None:
-        content = draw()
+    if kept is None:
+        kept = draw()
         try:
-            keep_bytes(key, content)
+            caches["default"].set(key, kept, seconds)
         except CACHE_ERRORS as error:
             logger.warning("cache unavailable, %s not kept: %r", key.partition(":")[0], error)
-    return content
+    return kept
+
+
+def kept_bytes(key: str, draw: Callable[[], bytes]) -> bytes:
+    """The file kept under `key`, or `draw()` kept there now; drawn while
+    Redis is down (a download that needs no rate limit still works)."""
+    return _kept(key, draw, KEEP_SECONDS)
 
 
 def cached_html(key: str, draw: Callable[[], str]) -> SafeString:
-    """The HTML kept under `key`, or `draw()` kept there now. With Redis down
-    the page is drawn as if nothing were cached."""
-    try:
-        html = caches["default"].get(key)
-    except CACHE_ERRORS as error:
-        logger.warning("cache unavailable, drawing %s: %r", key.partition(":")[0], error)
-        return mark_safe(draw())  # noqa: S308 (a template's output, escaped there)
-    if html is None:
-        html = draw()
-        try:
-            caches["default"].set(key, html, HTML_KEEP_SECONDS)
-        except CACHE_ERRORS as error:
-            logger.warning("cache unavailable, %s not kept: %r", key.partition(":")[0], error)
-    return mark_safe(html)  # noqa: S308 (a template's output, escaped there)
+    """The HTML kept under `key`, or `draw()` kept there now; drawn while
+    Redis is down, as if nothing were cached."""
+    return mark_safe(_kept(key, draw, HTML_KEEP_SECONDS))  # noqa: S308 (a template's output, escaped there)
 
 
 def lazy_html(key: str, draw: Callable[[], str]) -> Callable[[], SafeString]:
