@@ -165,32 +165,37 @@ def wrk(
     return Measured(name, rate, _ms(latency["50"]), _ms(latency["99"]), errors)
 
 
-def sign_in(base: str) -> str:
-    """Signs in through the form, as a customer does; the Cookie header."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token, "contract_number": CONTRACT, "secret": PASSWORD}
-    ).encode()
-    form = urllib.request.Request(f"{base}/login/", data=data, headers={"Referer": f"{base}/login/"})  # noqa: S310
-    opener.open(form)
-    cookies = {cookie.name: cookie.value for cookie in jar}
-    if "sessionid" not in cookies:
-        raise SystemExit("Не удалось войти как 12345-ЭС: проверьте демо-данные")
-    return "; ".join(f"{name}={value}" for name, value in cookies.items())
-
-
-def sign_in_script(base: str, folder: Path) -> tuple[str, Path]:
-    """The sign-in form's POST as wrk sends it: a Lua script with the form's
-    fields and CSRF token, and the Cookie header with its CSRF cookie."""
+def _sign_in_form(base: str) -> tuple[urllib.request.OpenerDirector, http.cookiejar.CookieJar, str]:
+    """The sign-in form opened as a browser opens it: the opener with its
+    cookies (the CSRF cookie among them) and the form's filled-in body."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/login/").read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     fields = {"csrfmiddlewaretoken": token, "contract_number": CONTRACT, "secret": PASSWORD}
-    body = urllib.parse.urlencode(fields)
+    return opener, jar, urllib.parse.urlencode(fields)
+
+
+def _cookie_header(jar: http.cookiejar.CookieJar) -> str:
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
+def sign_in(base: str) -> str:
+    """Signs in through the form, as a customer does; the Cookie header."""
+    opener, jar, body = _sign_in_form(base)
+    form = urllib.request.Request(  # noqa: S310
+        f"{base}/login/", data=body.encode(), headers={"Referer": f"{base}/login/"}
+    )
+    opener.open(form)
+    if "sessionid" not in {cookie.name for cookie in jar}:
+        raise SystemExit("Не удалось войти как 12345-ЭС: проверьте демо-данные")
+    return _cookie_header(jar)
+
+
+def sign_in_script(base: str, folder: Path) -> tuple[str, Path]:
+    """The sign-in form's POST as wrk sends it: a Lua script with the form's
+    fields and CSRF token, and the Cookie header with its CSRF cookie."""
+    _, jar, body = _sign_in_form(base)
     script = folder / "sign-in.lua"
     script.write_text(
         'wrk.method = "POST"\n'
@@ -198,7 +203,7 @@ def sign_in_script(base: str, folder: Path) -> tuple[str, Path]:
         'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
         f'wrk.headers["Referer"] = "{base}/login/"\n'
     )
-    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar), script
+    return _cookie_header(jar), script
 
 
 def fetch_seconds(url: str, cookie: str) -> float:
