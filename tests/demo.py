@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from tests.flush import KEPT
 from tests.queue import queue_note
+from tests.tables import table_digests
 
 _REAL_NOW = timezone.now
 # Filled by migrate, equal before and after seed_demo.
@@ -116,17 +117,3 @@ def _seed() -> None:
 
 
 demo_seed = DemoSeed()
-
-
-def table_digests(tables: list[str]) -> dict[str, str]:
-    """Each of `tables` and its rows as text, hashed (an empty one as no text)."""
-    if not tables:
-        return {}
-    quote = connection.ops.quote_name
-    sql = " UNION ALL ".join(
-        f"SELECT '{t}', md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM {quote(t)} x"  # noqa: S608
-        for t in tables
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return dict(cursor.fetchall())

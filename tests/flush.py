@@ -15,6 +15,8 @@ from django.core.management import call_command
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from tests.tables import table_digests
+
 # Filled by post_migrate when the test database is built, refilled by Django's flush.
 KEPT = ("django_content_type", "auth_permission")
 
@@ -32,15 +34,9 @@ class Flush:
         return self.tables[connection.alias]
 
     def _kept_digest(self, connection: BaseDatabaseWrapper) -> str:
-        quote = connection.ops.quote_name
-        parts = [
-            f"(SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM {quote(t)} x)"  # noqa: S608
-            for t in KEPT
-            if t in self._tables(connection)
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT " + " || ".join(parts))
-            return cursor.fetchone()[0]
+        kept = [t for t in KEPT if t in self._tables(connection)]
+        digests = table_digests(kept, connection)
+        return "".join(digests[t] for t in kept)
 
     def remember(self, connection: BaseDatabaseWrapper) -> None:
         """The content of the kept tables right after the test database is built."""

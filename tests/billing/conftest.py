@@ -15,6 +15,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from tests.tables import table_digests
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "billing"
 KIND_FILES = ["contracts.csv", "meters.csv", "invoices.csv", "payments.csv", "readings.csv"]
 # Every table the import writes or must leave alone.
@@ -139,12 +141,7 @@ def summary(output: str) -> dict[str, tuple[int, ...]]:
 
 def table_checksums() -> dict[str, str]:
     """Each table's rows as text, hashed: equal only if every value is."""
-    sums = {}
-    with connection.cursor() as cursor:
-        for table in TABLES:
-            cursor.execute(f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM {table} t")  # noqa: S608
-            sums[table] = cursor.fetchone()[0]
-    return sums
+    return table_digests(TABLES)
 
 
 def row_versions() -> dict[str, list[tuple]]:

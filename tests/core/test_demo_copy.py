@@ -8,7 +8,8 @@ from django.db import transaction
 
 from accounts.models import Contract
 from tests.conftest import make_contract
-from tests.demo import DemoSeed, table_digests
+from tests.demo import DemoSeed
+from tests.tables import table_digests
 
 pytestmark = pytest.mark.django_db
 

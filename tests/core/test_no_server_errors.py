@@ -32,6 +32,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts import sms
 from tests.conftest import PASSWORD, client_for, make_contract, make_payment
 from tests.core.routes import PUBLIC, ROUTES, address_for
+from tests.tables import table_digests
 
 pytestmark = pytest.mark.django_db
 
@@ -378,17 +379,8 @@ class _Tables:
             self.tables = [t for t in connection.introspection.table_names() if t not in KEPT_ON_REFUSAL]
         tables = self.tables
         stale = [t for t in tables if t not in counters or self.digests.get(t, (None,))[0] != counters[t]]
-        if stale:
-            quote = connection.ops.quote_name
-            digest = "md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), ''))"
-            sql = " UNION ALL ".join(
-                f"SELECT '{t}', {digest} FROM {quote(t)} x"  # noqa: S608 — table names from introspection
-                for t in stale
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-                for table, digest in cursor.fetchall():
-                    self.digests[table] = (counters.get(table), digest)
+        for table, digest in table_digests(stale).items():
+            self.digests[table] = (counters.get(table), digest)
         return {t: self.digests[t][1] for t in tables}
 
 
