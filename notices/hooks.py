@@ -3,6 +3,10 @@ notifications. Those apps send a signal and know nothing of notices, so the
 dependency points down only, as between every other pair of apps; notices
 reads their models to say what happened."""
 
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
 from django.dispatch import receiver
 
 from appeals.models import Appeal, AppealStatusChange
@@ -14,7 +18,7 @@ from meters.signals import reading_reviewed
 from notices import texts
 from notices.balances import balances
 from notices.events import Event
-from notices.services import Notice, notify, notify_many
+from notices.services import Notice, notify, notify_many, recipients_of
 from settlements.models import Invoice, Payment
 
 
@@ -23,53 +27,74 @@ def _rows_imported(*, invoice_ids: list[int], payment_ids: list[int], **kwargs) 
     imported_notify(invoice_ids=invoice_ids, payment_ids=payment_ids)
 
 
+# Rows told per round. A nightly import brings a new invoice and a payment for
+# most contracts; told in one round, all their rows, texts and letters would be
+# held at once, and the import's memory would grow with the number of contracts.
+NEWS_CHUNK = 1000
+
+
 def imported_notify(*, invoice_ids: list[int], payment_ids: list[int]) -> int:
     """New invoices and payments of an import, each told once (its number or
     its payment document and date is the period)."""
-    invoices = list(Invoice.objects.filter(pk__in=invoice_ids).select_related("contract").order_by("pk"))
+    invoices = list(
+        Invoice.objects.filter(pk__in=invoice_ids).order_by("pk").values_list("pk", "contract_id")
+    )
     # A refund or a correction (a negative amount) is no payment received.
     payments = list(
         Payment.objects.filter(pk__in=payment_ids, amount__gt=0)
-        .select_related("contract")
         .order_by("date", "pk")
+        .values_list("pk", "contract_id")
     )
-    owed = balances(contract_ids=sorted({row.contract_id for row in [*invoices, *payments]}))
-    made = notify_many(
-        Event.INVOICE,
-        [
-            Notice(
-                i.contract_id,
-                i.contract.number,
-                f"{i.number}",
-                **texts.invoice_texts(
-                    number=i.contract.number,
-                    date=i.date,
-                    amount=i.amount,
-                    balance=owed.get(i.contract_id, ZERO),
-                    invoice_id=i.pk,
-                ),
-            )
-            for i in invoices
-        ],
+    owed = balances(contract_ids=sorted({contract_id for _, contract_id in [*invoices, *payments]}))
+    return _told(Event.INVOICE, Invoice, invoices, owed, _invoice_notice) + _told(
+        Event.PAYMENT, Payment, payments, owed, _payment_notice
     )
-    made += notify_many(
-        Event.PAYMENT,
-        [
-            Notice(
-                p.contract_id,
-                p.contract.number,
-                f"{p.date:%Y-%m-%d}:{p.document_number or p.pk}",
-                **texts.payment_texts(
-                    number=p.contract.number,
-                    date=p.date,
-                    amount=p.amount,
-                    balance=owed.get(p.contract_id, ZERO),
-                ),
-            )
-            for p in payments
-        ],
-    )
+
+
+def _told(
+    event: str,
+    model: type[Invoice | Payment],
+    rows: list[tuple[int, int]],
+    owed: dict[int, Decimal],
+    notice: Callable[[Any, Decimal], Notice],
+) -> int:
+    """`rows` (id, contract id) told in their order, NEWS_CHUNK at a time;
+    returns how many notifications were made."""
+    # Who wants the event is read once for all the rounds.
+    recipients = recipients_of(event, sorted({contract_id for _, contract_id in rows}))
+    made = 0
+    for start in range(0, len(rows), NEWS_CHUNK):
+        chunk = rows[start : start + NEWS_CHUNK]
+        found = model.objects.select_related("contract").in_bulk([pk for pk, _ in chunk])
+        notices = [notice(found[pk], owed.get(contract_id, ZERO)) for pk, contract_id in chunk]
+        made += notify_many(event, notices, recipients=recipients)
     return made
+
+
+def _invoice_notice(invoice: Invoice, balance: Decimal) -> Notice:
+    return Notice(
+        invoice.contract_id,
+        invoice.contract.number,
+        f"{invoice.number}",
+        **texts.invoice_texts(
+            number=invoice.contract.number,
+            date=invoice.date,
+            amount=invoice.amount,
+            balance=balance,
+            invoice_id=invoice.pk,
+        ),
+    )
+
+
+def _payment_notice(payment: Payment, balance: Decimal) -> Notice:
+    return Notice(
+        payment.contract_id,
+        payment.contract.number,
+        f"{payment.date:%Y-%m-%d}:{payment.document_number or payment.pk}",
+        **texts.payment_texts(
+            number=payment.contract.number, date=payment.date, amount=payment.amount, balance=balance
+        ),
+    )
 
 
 @receiver(reading_reviewed, dispatch_uid="notices-reading-reviewed")

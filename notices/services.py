@@ -91,7 +91,11 @@ class _Recipient:
     wants_sms: bool
 
 
-def _recipients(event: str, contract_ids: list[int]) -> dict[int, list[_Recipient]]:
+# Each contract's people who want an event, by contract id.
+Recipients = dict[int, list[_Recipient]]
+
+
+def recipients_of(event: str, contract_ids: list[int]) -> Recipients:
     """Each contract's people who want `event` on some channel: three queries
     whatever the number of contracts."""
     memberships = list(
@@ -109,7 +113,7 @@ def _recipients(event: str, contract_ids: list[int]) -> dict[int, list[_Recipien
             "person_id", flat=True
         )
     )
-    found: dict[int, list[_Recipient]] = {}
+    found: Recipients = {}
     for person_id, contract_id, role, email, phone in memberships:
         wanted = channels_wanted(event=event, role=role, preference=preferences.get((person_id, contract_id)))
         recipient = _Recipient(
@@ -147,13 +151,21 @@ def notify(
 
 
 @transaction.atomic
-def notify_many(event: str, notices: Iterable[Notice], *, now: dt.datetime | None = None) -> int:
+def notify_many(
+    event: str,
+    notices: Iterable[Notice],
+    *,
+    now: dt.datetime | None = None,
+    recipients: Recipients | None = None,
+) -> int:
     """`notify` for many contracts at once (a periodic job, an import): the
     rows are inserted in batches and letters queued for the new ones only,
-    in this transaction."""
+    in this transaction. `recipients` (recipients_of) saves reading them again
+    when the notices of one event come in several calls."""
     now = now or timezone.now()
     notices = list(notices)
-    recipients = _recipients(event, sorted({n.contract_id for n in notices}))
+    if recipients is None:
+        recipients = recipients_of(event, sorted({n.contract_id for n in notices}))
     rows = []
     for notice in notices:
         for r in recipients.get(notice.contract_id, []):

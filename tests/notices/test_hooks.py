@@ -8,12 +8,14 @@ from django.urls import reverse
 
 from appeals.models import Appeal
 from appeals.services import appeal_reply_set, appeal_status_set
-from billing.loader import billing_import
+from billing.loader import NEWS_DAYS, billing_import
 from enser_cabinet.formatting import format_money
 from meters.models import Reading
 from meters.services import reading_reject
+from notices import hooks
 from notices.events import Event
 from notices.models import Notification
+from notices.services import notify_many
 from settlements.models import Invoice, Payment
 from tests.appeals.conftest import make_appeal
 from tests.billing.conftest import DATA
@@ -74,6 +76,34 @@ def test_an_import_of_new_payments_tells_the_accountant(
     assert bodies[0].startswith("Оплата 5\u00a0000,00\u00a0₽ от 10.11.2021 зачтена")
     assert bodies[1].startswith("Оплата 392,46\u00a0₽ от 10.12.2021 зачтена")
     assert _titles(people.engineer, Event.PAYMENT) == []
+
+
+def test_an_import_tells_its_news_a_round_at_a_time_in_order(
+    contract, people, clock, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A nightly import brings news for most contracts: it is told NEWS_CHUNK
+    rows a round, so that what a round holds does not grow with the import;
+    each payment is still told once, in the order of their dates."""
+    rounds = []
+
+    def counted(event, notices, **kwargs):
+        notices = list(notices)
+        rounds.append((event, len(notices)))
+        return notify_many(event, notices, **kwargs)
+
+    monkeypatch.setattr(hooks, "NEWS_CHUNK", 1)
+    monkeypatch.setattr(hooks, "notify_many", counted)
+    clock.set_local(dt.date(2021, 12, 25))
+    with django_capture_on_commit_callbacks(execute=True):
+        billing_import([DATA / "contracts.csv", DATA / "payments.csv"])
+    since = dt.date(2021, 12, 25) - dt.timedelta(days=NEWS_DAYS)
+    told = Payment.objects.filter(date__gte=since, amount__gt=0)
+    assert told.count() > 2  # other contracts' payments too
+    assert rounds == [(Event.PAYMENT, 1)] * told.count()
+    bodies = [body for _, body in _titles(people.accountant, Event.PAYMENT)]
+    assert len(bodies) == 2
+    assert bodies[0].startswith("Оплата 5\u00a0000,00\u00a0₽ от 10.11.2021 зачтена")
+    assert bodies[1].startswith("Оплата 392,46\u00a0₽ от 10.12.2021 зачтена")
 
 
 def test_an_import_of_old_history_is_no_news(contract, people, clock, django_capture_on_commit_callbacks):
