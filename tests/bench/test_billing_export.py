@@ -3,10 +3,12 @@ row, as the full-size run needs, and its "1 % changed" variant updates what
 it changed and nothing else."""
 
 import pytest
+from django.db import connection
 
-from bench.billing import export_write, inn
+from bench.billing import export_write, inn, tables_move
 from settlements.models import Invoice, InvoiceLine, Payment
 from tests.billing.conftest import run_import, summary
+from tests.outbox.conftest import database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +38,19 @@ def test_benchmark_inns_hold_their_check_digit():
     from accounts.validators import inn_is_valid
 
     assert all(inn_is_valid(inn(index)) for index in (0, 1, 9_999, 19_999))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bound is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_the_tables_bound_moves_every_line_into_its_invoice_and_keeps_nothing(tmp_path):
+    """The benchmark's bound (bench.billing.tables_move) moves the export's
+    lines into copies of the cabinet's tables, one invoice per invoice number,
+    and rolls back: the cabinet's tables are as before."""
+    export_write(tmp_path / "export", contracts=3, months=4)
+    run_import(tmp_path / "export" / "contracts.csv")
+    tables = set(connection.introspection.table_names())
+    moved = tables_move(database_url(), tmp_path / "export" / "invoices.csv")
+    assert (moved.invoices, moved.lines) == (12, 24)
+    assert moved.seconds > 0
+    assert set(connection.introspection.table_names()) == tables
+    assert not Invoice.objects.exists()
