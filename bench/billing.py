@@ -205,13 +205,12 @@ LINES_TYPED = (
     " installation text, address text, tariff text, unit text, quantity numeric(14, 3), price numeric(14, 2),"
     " amount numeric(14, 2), vat_rate numeric(5, 2), vat_amount numeric(14, 2), total numeric(14, 2))"
 )
-LINES_COPY = "FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER ';')"
 
 
 def _copy_file(connection: psycopg.Connection, table: str, path: Path) -> None:
     with (
         connection.cursor() as cursor,
-        cursor.copy(f"COPY {table} {LINES_COPY}") as copy,
+        cursor.copy(f"COPY {table} FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER ';')") as copy,
         path.open("rb") as file,
     ):
         while chunk := file.read(1 << 20):

@@ -51,6 +51,5 @@ def test_the_tables_bound_moves_every_line_into_its_invoice_and_keeps_nothing(tm
     tables = set(connection.introspection.table_names())
     moved = tables_move(database_url(), tmp_path / "export" / "invoices.csv")
     assert (moved.invoices, moved.lines) == (12, 24)
-    assert moved.seconds > 0
     assert set(connection.introspection.table_names()) == tables
     assert not Invoice.objects.exists()
